@@ -1,0 +1,109 @@
+"""The unannounced-inspection (明察暗访) app: create_app() builds a configured Flask application."""
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import ROOT, load_config
+from .errors import register_error_handlers
+from .extensions import csrf, db, login_manager, migrate
+
+logger = logging.getLogger(__name__)
+
+# Every feature sub-package whose views.py / api.py define a blueprint named `bp`.
+BLUEPRINT_MODULES = (
+    "inspection.core.views",
+    "inspection.auth.views",
+    "inspection.auth.api",
+    "inspection.users.views",
+    "inspection.units.views",
+    "inspection.checklists.views",
+    "inspection.campaigns.views",
+    "inspection.audit.views",
+)
+
+COMMAND_MODULES = (
+    "inspection.users.cli",
+    "inspection.demo.cli",
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the app; `config` overrides the environment (tests pass a mapping)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    configure_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    """Log to stdout with one format, at LOG_LEVEL."""
+    root = logging.getLogger()
+    if not any(getattr(h, "_inspection", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler._inspection = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """Turn on WAL, foreign keys and a busy timeout for every SQLite connection."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind database, migrations, login and CSRF to the app."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    if app.config.get("TRUST_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    from .auth import loaders  # noqa: F401  (registers the user and token loaders)
+    from . import models  # noqa: F401  (imports every model so metadata is complete)
+    from .core.templating import init_app as init_templating
+
+    init_templating(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register every feature's blueprint."""
+    for name in BLUEPRINT_MODULES:
+        module = importlib.import_module(name)
+        app.register_blueprint(module.bp)
+
+
+def register_commands(app: Flask) -> None:
+    """Register every feature's CLI group."""
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        app.cli.add_command(module.cli)

@@ -1,0 +1,4 @@
+"""audit pages (HTML)."""
+from flask import Blueprint
+
+bp = Blueprint("audit", __name__)

@@ -1,0 +1,55 @@
+"""Auth API: device tokens for the field app."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g
+from flask_login import current_user
+
+from ..core.json import load
+from ..errors import ApiError
+from ..extensions import csrf, db
+from . import services
+from .access import public, roles_required
+from .roles import ROLES
+from .schemas import TokenRequestSchema, TokenResponseSchema, UserSchema
+
+bp = Blueprint("auth_api", __name__, url_prefix="/api/v1/auth")
+csrf.exempt(bp)
+
+
+@bp.post("/token")
+@public
+def create_token():
+    """Exchange a username and password for a long-lived device token."""
+    data = load(TokenRequestSchema())
+    try:
+        user = services.authenticate(
+            data["username"], data["password"],
+            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+            lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
+        )
+    except services.AuthError as exc:
+        db.session.commit()  # keep the failure count
+        status = 403 if exc.code in {"locked", "disabled"} else 401
+        raise ApiError(status, exc.code, exc.message) from None
+    token, plain = services.issue_token(user, data["device_name"])
+    db.session.commit()
+    return TokenResponseSchema().dump({"token": plain, "token_id": token.id, "user": user}), 201
+
+
+@bp.delete("/token")
+@roles_required(*ROLES, api=True)
+def delete_token():
+    """Revoke the token this request was made with (the phone signing out)."""
+    token = g.get("api_token")
+    if token is None:
+        raise ApiError(400, "no_token", "此请求未使用设备令牌")
+    services.revoke_token(token, actor=current_user)
+    db.session.commit()
+    return "", 204
+
+
+@bp.get("/me")
+@roles_required(*ROLES, api=True)
+def me():
+    """Return the signed-in user."""
+    return UserSchema().dump(current_user)

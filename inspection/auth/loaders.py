@@ -1,0 +1,37 @@
+"""Flask-Login loaders: the session cookie for pages, a bearer token for the API."""
+from __future__ import annotations
+
+from flask import g, request
+
+from ..extensions import db, login_manager
+from .models import User
+from .services import user_for_token
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "请先登录"
+login_manager.login_message_category = "info"
+login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    """Load the signed-in user from the session; disabled users are signed out."""
+    try:
+        user = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+    return user if user is not None and user.active else None
+
+
+@login_manager.request_loader
+def load_user_from_token(req):
+    """Authenticate `Authorization: Bearer <token>`, remembering which token was used."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    found = user_for_token(header[len("Bearer "):].strip())
+    if found is None:
+        return None
+    user, token = found
+    g.api_token = token
+    return user

@@ -1,0 +1,104 @@
+"""Sign in, sign out, change password, and manage one's device tokens (HTML)."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from ..extensions import db
+from . import services
+from .access import hidden_404, public, roles_required
+from .forms import ChangePasswordForm, LoginForm
+from .models import ApiToken
+from .roles import ADMIN, ROLES
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Accept only same-site relative redirect targets."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Show the sign-in form and sign the user in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(
+                form.username.data, form.password.data,
+                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
+            )
+        except services.AuthError as exc:
+            db.session.commit()  # keep the failure count
+            error = exc.message
+        else:
+            login_user(user)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")) or url_for("core.home"))
+    status = 401 if error else 200
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.route("/logout", methods=["POST"])
+@roles_required(*ROLES)
+def logout():
+    """Sign out and return to the sign-in page."""
+    logout_user()
+    flash("已退出登录", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@roles_required(*ROLES)
+def change_password():
+    """Let a user change their own password."""
+    form = ChangePasswordForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.new.data)
+        except services.AuthError as exc:
+            error = exc.message
+        else:
+            db.session.commit()
+            flash("密码已修改", "success")
+            return redirect(url_for("core.home"))
+    return render_template("auth/password.html", form=form, error=error)
+
+
+@bp.route("/account/devices")
+@roles_required(*ROLES)
+def devices():
+    """List the signed-in user's device tokens (an admin sees everyone's)."""
+    query = select(ApiToken).order_by(ApiToken.created_at.desc())
+    if current_user.role != ADMIN:
+        query = query.where(ApiToken.user_id == current_user.id)
+    tokens = db.session.scalars(query).all()
+    return render_template("auth/devices.html", tokens=tokens)
+
+
+@bp.route("/account/devices/<int:token_id>/revoke", methods=["POST"])
+@roles_required(*ROLES)
+def revoke_device(token_id: int):
+    """Revoke one device token; users may revoke their own, an admin anyone's."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or (current_user.role != ADMIN and token.user_id != current_user.id):
+        hidden_404()
+    services.revoke_token(token, actor=current_user)
+    db.session.commit()
+    flash(f"已吊销设备“{token.device_name}”的登录", "success")
+    return redirect(url_for("auth.devices"))

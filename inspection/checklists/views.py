@@ -1,0 +1,4 @@
+"""checklists pages (HTML)."""
+from flask import Blueprint
+
+bp = Blueprint("checklists", __name__)

@@ -1,0 +1,33 @@
+"""The desktop navigation, filtered by role and by which features are installed."""
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_login import current_user
+
+from ..auth.roles import ADMIN, COORDINATOR, INSPECTOR, LIAISON, REVIEWER, VIEWER
+
+# (endpoint, label, roles) in display order; endpoints of features not installed are skipped.
+NAV = (
+    ("campaigns.index", "专项行动", (ADMIN, COORDINATOR)),
+    ("review.queue", "审核", (ADMIN, REVIEWER)),
+    ("stats.index", "统计", (ADMIN, COORDINATOR, REVIEWER, VIEWER)),
+    ("review.ledger", "台账", (ADMIN, REVIEWER)),
+    ("circulars.index", "通报", (ADMIN, COORDINATOR, REVIEWER, VIEWER)),
+    ("circulars.inbox", "收文", (LIAISON,)),
+    ("field.index", "外勤", (INSPECTOR,)),
+    ("units.index", "单位", (ADMIN, COORDINATOR)),
+    ("checklists.index", "检查清单", (ADMIN, COORDINATOR)),
+    ("users.index", "用户", (ADMIN,)),
+    ("audit.index", "审计日志", (ADMIN,)),
+)
+
+
+def nav_items() -> list[tuple[str, str, str]]:
+    """Return (endpoint, label, url) for the links the current user may follow."""
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for endpoint, label, roles in NAV:
+        if current_user.role in roles and endpoint in current_app.view_functions:
+            items.append((endpoint, label, url_for(endpoint)))
+    return items

@@ -1,0 +1,11 @@
+"""Import every model so SQLAlchemy's metadata (and Alembic) sees the whole schema."""
+from .audit.models import AuditEvent  # noqa: F401
+from .auth.models import ApiToken, User  # noqa: F401
+from .campaigns.models import Campaign, Target, Team, team_members  # noqa: F401
+from .checklists.models import Checklist, ChecklistItem  # noqa: F401
+from .findings.models import FindingPhoto, Finding, InvolvedPerson  # noqa: F401
+from .photos.models import Photo  # noqa: F401
+from .review.models import Review  # noqa: F401
+from .sync.models import ChangeEvent, SyncBatch  # noqa: F401
+from .units.models import Unit  # noqa: F401
+from .visits.models import ChecklistAnswer, Visit  # noqa: F401

@@ -1,0 +1,4 @@
+"""users pages (HTML)."""
+from flask import Blueprint
+
+bp = Blueprint("users", __name__)

@@ -1,0 +1,26 @@
+"""Sample values for every URL parameter, used by the access-matrix test.
+
+Each entry maps a URL parameter name to a function of the `Sample` (world plus a visit, a finding and
+a photo of team A) returning a value. A new route with a new parameter name must add it here, or the
+access-matrix test fails and says which one is missing.
+"""
+from __future__ import annotations
+
+PARAM_VALUES = {
+    "token_id": lambda s: s.token_id,
+    "user_id": lambda s: s.world.users["inspector1"].id,
+    "unit_id": lambda s: s.world.units[0].id,
+    "checklist_id": lambda s: s.world.checklist.id,
+    "item_id": lambda s: s.world.checklist.items[0].id,
+    "campaign_id": lambda s: s.world.campaign.id,
+    "team_id": lambda s: s.world.teams[0].id,
+    "target_id": lambda s: s.world.targets[0].id,
+    "visit_id": lambda s: s.visit.id,
+    "finding_id": lambda s: s.finding.id,
+    "sha256": lambda s: s.sha256,
+    "event_id": lambda s: s.audit_event_id,
+    "filename": lambda s: "css/app.css",
+}
+
+# Parameters that name something inside a secret campaign: outsiders must get 404, not 403.
+SECRET_PARAMS = {"campaign_id", "team_id", "target_id", "visit_id", "finding_id", "sha256"}

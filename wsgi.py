@@ -1,0 +1,3 @@
+from inspection import create_app
+
+app = create_app()
