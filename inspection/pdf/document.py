@@ -1,0 +1,71 @@
+"""Plain data a PDF builder needs; builders take these and return bytes, never touching the database."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass
+class Block:
+    """One paragraph of a document body.
+
+    kind: "h1" (一、 黑体), "h2" (（一） 楷体), "h3" (1. 仿宋), "h4" ((1) 仿宋) or "p" (body paragraph);
+    the numbering is part of `text`, written by the drafter.
+    """
+
+    kind: str
+    text: str
+
+
+@dataclass
+class PhotoEntry:
+    """One photo for the photo annex: the display copy's file path and what it shows."""
+
+    path: str
+    unit: str
+    taken_at: str  # already formatted, e.g. "2026年11月20日 9:30"
+    place: str
+    problem: str
+    sha256: str = ""
+
+
+@dataclass
+class Table:
+    """A simple table for the findings annex."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    widths: list[float] | None = None  # relative widths; None for equal
+
+
+@dataclass
+class Attachment:
+    """An annex: "photos" (two to a page), "table", or "text" (blocks)."""
+
+    title: str
+    kind: str
+    photos: list[PhotoEntry] = field(default_factory=list)
+    table: Table | None = None
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class CircularDocument:
+    """Everything printed on a circular (通报), per GB/T 9704-2012."""
+
+    organ_mark: str  # 发文机关标志, e.g. 中共示例县纪律检查委员会办公室 (printed red; 文件 is not appended)
+    doc_number: str  # e.g. 示纪办通〔2026〕7号
+    title: str
+    recipients: str  # 主送, ending in a full-width colon
+    body: list[Block]
+    signature: str  # 发文机关署名
+    date: date  # 成文日期
+    attachments: list[Attachment] = field(default_factory=list)
+    copy_number: str | None = None  # 份号, six digits
+    security: str | None = None  # 密级和保密期限, e.g. 秘密★1年
+    urgency: str | None = None  # 紧急程度, e.g. 特急
+    cc: str | None = None  # 抄送
+    printer: str = ""  # 印发机关
+    print_date: date | None = None  # 印发日期
+    trace_line: str | None = None  # unobtrusive recipient line in the footer of each page
+    draft: bool = False  # a draft carries a warning on every page that it is not for release
