@@ -26,6 +26,7 @@ BLUEPRINT_MODULES = (
     "inspection.checklists.views",
     "inspection.campaigns.views",
     "inspection.audit.views",
+    "inspection.photos.views",
 )
 
 COMMAND_MODULES = (

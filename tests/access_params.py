@@ -20,6 +20,7 @@ PARAM_VALUES = {
     "sha256": lambda s: s.sha256,
     "event_id": lambda s: s.audit_event_id,
     "filename": lambda s: "css/app.css",
+    "variant": lambda s: "thumb",
 }
 
 # Parameters that name something inside a secret campaign: outsiders must get 404, not 403.

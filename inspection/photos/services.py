@@ -1,0 +1,203 @@
+"""The photo pipeline: verify, keep the original byte for byte, make display and thumbnail copies.
+
+Fast on 12-megapixel JPEGs: Pillow's draft mode decodes at a reduced scale close to the display size,
+and orientation is applied after resizing, on the small image.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import warnings
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+from PIL import Image, ImageOps
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from .models import Photo
+from .storage import has_all_variants, variant_path, write_atomic
+
+logger = logging.getLogger(__name__)
+
+DISPLAY_EDGE = 1600
+THUMB_EDGE = 320
+CST = timezone(timedelta(hours=8))
+_MAGIC = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+_TRANSPOSE = {
+    2: (Image.Transpose.FLIP_LEFT_RIGHT,),
+    3: (Image.Transpose.ROTATE_180,),
+    4: (Image.Transpose.FLIP_TOP_BOTTOM,),
+    5: (Image.Transpose.TRANSPOSE,),
+    6: (Image.Transpose.ROTATE_270,),
+    7: (Image.Transpose.TRANSVERSE,),
+    8: (Image.Transpose.ROTATE_90,),
+}
+
+
+class PhotoError(Exception):
+    """A photo was refused; `status` and `code` go into the API's error envelope."""
+
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None):
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details or {}
+
+
+@dataclass
+class PhotoMeta:
+    """What the pipeline learned from a photo's header and EXIF."""
+
+    mime: str
+    width: int
+    height: int
+    taken_at: datetime | None
+    gps_lat: float | None
+    gps_lon: float | None
+
+
+def sniff_mime(data: bytes) -> str | None:
+    """Return the image type from the leading bytes (never from a client's header)."""
+    for magic, mime in _MAGIC:
+        if data.startswith(magic):
+            return mime
+    if len(data) > 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def ingest_photo(photo_dir: str | Path, data: bytes, *, expected_sha256: str, uploader=None,
+                 max_bytes: int, max_pixels: int) -> tuple[Photo, bool]:
+    """Store a photo once: return (photo, created); raise PhotoError for anything unacceptable."""
+    if len(data) > max_bytes:
+        raise PhotoError(413, "too_large", f"照片超过{max_bytes // (1024 * 1024)}MB上限",
+                         {"max_bytes": max_bytes, "size": len(data)})
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != expected_sha256:
+        raise PhotoError(422, "hash_mismatch", "照片内容与校验值不符，可能传输不完整，请重新上传",
+                         {"expected": expected_sha256, "actual": actual})
+    existing = db.session.get(Photo, actual)
+    if existing is not None and has_all_variants(photo_dir, actual):
+        return existing, False
+    mime = sniff_mime(data)
+    if mime is None:
+        raise PhotoError(415, "unsupported_media_type", "仅支持 JPEG、PNG、WebP 格式的照片")
+    meta, display, thumb = render_copies(data, mime, max_pixels=max_pixels)
+    write_atomic(variant_path(photo_dir, actual, "original"), data)
+    write_atomic(variant_path(photo_dir, actual, "display"), display)
+    write_atomic(variant_path(photo_dir, actual, "thumb"), thumb)
+    if existing is not None:  # the row survived but a file was lost: files rewritten above
+        return existing, False
+    photo = Photo(sha256=actual, mime=meta.mime, size=len(data), width=meta.width, height=meta.height,
+                  exif_taken_at=meta.taken_at, gps_lat=meta.gps_lat, gps_lon=meta.gps_lon,
+                  uploaded_by_id=getattr(uploader, "id", None))
+    try:
+        with db.session.begin_nested():
+            db.session.add(photo)
+    except IntegrityError:  # the same photo arrived concurrently: theirs is as good as ours
+        return db.session.scalar(select(Photo).where(Photo.sha256 == actual)), False
+    logger.info("stored photo %s (%s, %dx%d, %d bytes)", actual[:12], mime, meta.width, meta.height, len(data))
+    return photo, True
+
+
+def render_copies(data: bytes, mime: str, *, max_pixels: int) -> tuple[PhotoMeta, bytes, bytes]:
+    """Decode once at reduced scale; return metadata, a display JPEG and a thumbnail JPEG."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            width, height = image.size
+            if width * height > max_pixels:
+                raise PhotoError(422, "too_many_pixels", "照片像素过多，疑似异常文件",
+                                 {"pixels": width * height, "max_pixels": max_pixels})
+            if image.format not in {"JPEG", "PNG", "WEBP"}:
+                raise PhotoError(415, "unsupported_media_type", "仅支持 JPEG、PNG、WebP 格式的照片")
+            exif = image.getexif()
+            meta = PhotoMeta(mime=mime, width=width, height=height, taken_at=_exif_time(exif),
+                             gps_lat=None, gps_lon=None)
+            meta.gps_lat, meta.gps_lon = _exif_gps(exif)
+            orientation = exif.get(0x0112, 1)
+            if orientation in (5, 6, 7, 8):
+                meta.width, meta.height = height, width
+            scale = DISPLAY_EDGE / max(width, height)
+            if image.format == "JPEG" and scale < 1:
+                image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
+            image.load()
+    except PhotoError:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise PhotoError(422, "too_many_pixels", "照片像素过多，疑似异常文件") from exc
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise PhotoError(415, "unreadable_image", "无法识别的图片文件") from exc
+    image = _to_rgb(image)
+    if max(image.size) > DISPLAY_EDGE:
+        image.thumbnail((DISPLAY_EDGE, DISPLAY_EDGE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    for op in _TRANSPOSE.get(orientation, ()):
+        image = image.transpose(op)
+    display = _jpeg(image, quality=85)
+    image.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.BILINEAR)
+    return meta, display, _jpeg(image, quality=80)
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """Flatten transparency onto white and convert to RGB."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB") if image.mode != "RGB" else image
+
+
+def _jpeg(image: Image.Image, quality: int) -> bytes:
+    """Encode as a metadata-free JPEG (no exif= given, so nothing is carried over)."""
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, optimize=False, progressive=False)
+    return out.getvalue()
+
+
+def _exif_time(exif) -> datetime | None:
+    """Read DateTimeOriginal (with its offset when present; China Standard Time otherwise) as UTC."""
+    try:
+        sub = exif.get_ifd(0x8769)
+        raw = sub.get(0x9003) or exif.get(0x0132)
+        if not raw:
+            return None
+        moment = datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+        offset = sub.get(0x9011)
+        tz = CST
+        if offset and len(str(offset)) >= 6:
+            sign = -1 if str(offset)[0] == "-" else 1
+            hours, minutes = int(str(offset)[1:3]), int(str(offset)[4:6])
+            tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+        return moment.replace(tzinfo=tz).astimezone(UTC)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _exif_gps(exif) -> tuple[float | None, float | None]:
+    """Read GPS latitude and longitude in decimal degrees, if the photo carries them."""
+    try:
+        gps = exif.get_ifd(0x8825)
+        if not gps or 2 not in gps or 4 not in gps:
+            return None, None
+
+        def degrees(value, ref) -> float:
+            d, m, s = (float(x) for x in value)
+            result = d + m / 60 + s / 3600
+            return -result if ref in ("S", "W") else result
+
+        lat, lon = degrees(gps[2], gps.get(1, "N")), degrees(gps[4], gps.get(3, "E"))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return None, None
+        return round(lat, 7), round(lon, 7)
+    except (ValueError, TypeError, KeyError, ZeroDivisionError, AttributeError):
+        return None, None

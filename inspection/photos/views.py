@@ -1,0 +1,52 @@
+"""Serve photo files to those allowed to see the findings they belong to."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, send_file
+from flask_login import current_user
+from sqlalchemy import exists, select
+
+from ..auth.access import hidden_404, roles_required
+from ..auth.roles import ADMIN, COMMISSION, COORDINATOR, INSPECTOR, REVIEWER
+from ..campaigns.visibility import findings_filter
+from ..extensions import db
+from ..findings.models import Finding, FindingPhoto
+from .models import Photo
+from .storage import SHA256_RE, VARIANTS, variant_path
+
+bp = Blueprint("photos", __name__, url_prefix="/photos")
+
+
+def can_see_photo(user, photo: Photo) -> bool:
+    """Tell whether the user may see a photo: commission always, inspectors for their team's findings."""
+    if user.role in COMMISSION:
+        return True
+    if user.role == INSPECTOR:
+        if photo.uploaded_by_id == user.id:
+            return True
+        query = select(exists().where(FindingPhoto.sha256 == photo.sha256,
+                                      FindingPhoto.finding_id == Finding.id,
+                                      findings_filter(user, Finding)))
+        return bool(db.session.scalar(query))
+    return False
+
+
+@bp.route("/<sha256>/<variant>")
+@roles_required(ADMIN, COORDINATOR, REVIEWER, INSPECTOR, hidden=True)
+def file(sha256: str, variant: str):
+    """Send one variant of a photo (original bytes as evidence, display copy or thumbnail)."""
+    if not SHA256_RE.match(sha256) or variant not in VARIANTS:
+        hidden_404()
+    photo = db.session.get(Photo, sha256)
+    if photo is None or not can_see_photo(current_user, photo):
+        hidden_404()
+    path = variant_path(current_app.config["PHOTO_DIR"], sha256, variant)
+    if not path.exists():
+        hidden_404()
+    mime = photo.mime if variant == "original" else "image/jpeg"
+    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(mime, "bin")
+    response = send_file(path, mimetype=mime, max_age=3600, conditional=True,
+                         as_attachment=variant == "original",
+                         download_name=f"{sha256}.{extension}" if variant == "original" else None)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
