@@ -69,10 +69,19 @@ def app_config(database_url, tmp_path) -> dict:
     }
 
 
+def _clear_request_globals() -> None:
+    from flask import g
+
+    g.__dict__.clear()
+
+
 @pytest.fixture
 def app(app_config):
     """A fresh app over an empty migrated database."""
     app = create_app(app_config)
+    # Tests keep one app context open, which Flask reuses for every test request; clear `g` per request
+    # so a user loaded by one request (Flask-Login caches it in g) is never seen by the next.
+    app.before_request_funcs.setdefault(None, []).insert(0, _clear_request_globals)
     with app.app_context():
         _truncate_all()
         yield app

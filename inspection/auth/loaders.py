@@ -15,7 +15,12 @@ login_manager.session_protection = "basic"
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    """Load the signed-in user from the session; disabled users are signed out."""
+    """Load the signed-in user from the session; disabled users are signed out.
+
+    A request that carries a bearer token is judged by that token alone, never by a session cookie.
+    """
+    if request.headers.get("Authorization", "").startswith("Bearer "):
+        return None
     try:
         user = db.session.get(User, int(user_id))
     except (TypeError, ValueError):

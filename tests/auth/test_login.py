@@ -1,0 +1,114 @@
+"""Signing in and out, lock-out after repeated failures, password changes, CSRF on forms."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from inspection.auth import services
+from inspection.auth.models import User
+from inspection.extensions import db
+from inspection.sqltypes import utcnow
+
+from ..factories import PASSWORD
+
+
+def test_login_page_is_chinese(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert "登录" in page and 'lang="zh-CN"' in page
+
+
+def test_login_and_logout(client, auth, world):
+    response = auth.login("reviewer")
+    assert response.status_code == 302
+    assert client.get("/home").status_code in (200, 302)
+    auth.logout()
+    assert client.get("/home").status_code == 302
+
+
+def test_wrong_password_is_refused_with_a_generic_message(client, auth, world):
+    response = auth.login("reviewer", "wrong-password-1")
+    assert response.status_code == 401
+    assert "用户名或密码错误" in response.get_data(as_text=True)
+    response = auth.login("nobody", "wrong-password-1")
+    assert "用户名或密码错误" in response.get_data(as_text=True)
+
+
+def test_account_locks_after_repeated_failures(app, client, auth, world):
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        auth.login("reviewer", "wrong-password-1")
+    response = auth.login("reviewer")  # even the right password is refused while locked
+    assert response.status_code == 401
+    assert "锁定" in response.get_data(as_text=True)
+    user = db.session.get(User, world.users["reviewer"].id)
+    db.session.refresh(user)
+    user.locked_until = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert auth.login("reviewer").status_code == 302
+
+
+def test_disabled_user_cannot_sign_in(client, auth, world):
+    world.users["viewer"].active = False
+    db.session.commit()
+    response = auth.login("viewer")
+    assert response.status_code == 401
+    assert "停用" in response.get_data(as_text=True)
+
+
+def test_open_redirect_is_ignored(client, world):
+    response = client.post("/login?next=//evil.example/x", data={"username": "viewer", "password": PASSWORD})
+    assert response.status_code == 302
+    assert "evil" not in response.headers["Location"]
+
+
+def test_change_password(client, auth, world):
+    auth.login("viewer")
+    response = client.post("/account/password", data={"current": PASSWORD, "new": "new-pass-2027",
+                                                      "confirm": "new-pass-2027"})
+    assert response.status_code == 302
+    auth.logout()
+    assert auth.login("viewer", PASSWORD).status_code == 401
+    assert auth.login("viewer", "new-pass-2027").status_code == 302
+
+
+@pytest.mark.parametrize("new,message", [("short1", "至少"), ("onlyletters", "同时包含"),
+                                         (PASSWORD, "不能与当前密码相同")])
+def test_weak_or_same_passwords_refused(client, auth, world, new, message):
+    auth.login("viewer")
+    response = client.post("/account/password", data={"current": PASSWORD, "new": new, "confirm": new})
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+
+
+def test_passwords_are_hashed_with_argon2(world):
+    user = world.users["admin"]
+    assert user.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in user.password_hash
+    assert services.verify_password(user, PASSWORD)
+
+
+class TestCsrf:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "WTF_CSRF_ENABLED": True}
+
+    def test_form_without_token_is_refused(self, client, world):
+        response = client.post("/login", data={"username": "viewer", "password": PASSWORD})
+        assert response.status_code == 400
+
+    def test_form_with_token_is_accepted(self, client, world):
+        page = client.get("/login").get_data(as_text=True)
+        token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        response = client.post("/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": token})
+        assert response.status_code == 302
+
+    def test_token_api_needs_no_csrf_but_session_json_writes_do(self, client, world):
+        response = client.post("/api/v1/auth/token", json={"username": "inspector1", "password": PASSWORD,
+                                                          "device_name": "手机"})
+        assert response.status_code == 201
+
+
+def test_session_cookie_flags(app, client, world):
+    response = client.post("/login", data={"username": "viewer", "password": PASSWORD})
+    cookie = response.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie

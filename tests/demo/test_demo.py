@@ -1,0 +1,65 @@
+"""`flask demo` builds the demo county once, with everything a new user needs to try the app."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from inspection.auth.models import User
+from inspection.campaigns.models import Campaign, Target, Team
+from inspection.checklists.models import ChecklistItem
+from inspection.extensions import db
+from inspection.findings.models import CADRE_LEVELS, CATEGORIES, Finding, FindingPhoto, InvolvedPerson
+from inspection.photos.storage import variant_path
+from inspection.units.models import Unit
+
+
+def test_demo_fills_an_empty_database(app, runner):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "demo-pass-2026" in result.output
+    departments = db.session.scalars(select(Unit.short_name).where(Unit.kind == "department")).all()
+    for short in ("教体局", "住建局", "公安局", "交通局", "信访局", "县法院", "工信局", "县政府办", "市场监管局",
+                  "卫健委", "自然资源局", "综合执法局"):
+        assert short in departments
+    items = db.session.scalars(select(ChecklistItem)).all()
+    assert len(items) >= 30
+    assert {item.category for item in items} == set(CATEGORIES)
+    active = db.session.scalar(select(Campaign).where(Campaign.status == "active"))
+    assert len(active.teams) == 3
+    team_one = active.teams[0]
+    assert {u.username for u in team_one.members} == {"inspector1", "inspector2"}
+    assert all(len(team.members) == 2 for team in active.teams)
+    assert db.session.scalar(select(func.count()).select_from(Finding).where(Finding.campaign_id == active.id)) >= 40
+    levels = set(db.session.scalars(select(InvolvedPerson.cadre_level).distinct()))
+    assert levels == set(CADRE_LEVELS)
+    usernames = set(db.session.scalars(select(User.username)))
+    assert {"admin", "coordinator", "reviewer", "viewer"} | {f"inspector{i}" for i in range(1, 7)} <= usernames
+    first_unit = db.session.scalar(select(Unit).order_by(Unit.id))
+    liaison1 = db.session.scalar(select(User).where(User.username == "liaison1"))
+    assert liaison1.unit_id == first_unit.id
+    for sha in db.session.scalars(select(FindingPhoto.sha256)):
+        assert variant_path(app.config["PHOTO_DIR"], sha, "display").exists()
+    assert db.session.scalar(select(func.count()).select_from(Target).where(Target.campaign_id == active.id)) >= 12
+
+
+def test_demo_refuses_a_non_empty_database_unless_forced(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    before = db.session.scalar(select(func.count()).select_from(Finding))
+    refused = runner.invoke(args=["demo"])
+    assert refused.exit_code != 0 and "--force" in refused.output
+    assert runner.invoke(args=["demo", "--if-empty"]).exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(Finding)) == before
+    forced = runner.invoke(args=["demo", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert db.session.scalar(select(func.count()).select_from(Finding)) == before
+    assert db.session.scalar(select(func.count()).select_from(Team)) == 6
+
+
+def test_every_demo_user_can_sign_in_and_reach_a_home_page(app, runner, client):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    for username in ("admin", "coordinator", "reviewer", "viewer", "inspector1", "liaison1"):
+        client.post("/logout")
+        response = client.post("/login", data={"username": username, "password": "demo-pass-2026"})
+        assert response.status_code == 302, username
+        home = client.get("/home", follow_redirects=True)
+        assert home.status_code == 200, username
+        assert "明察暗访" in home.get_data(as_text=True)
