@@ -91,9 +91,11 @@ def register_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     from .auth import loaders  # noqa: F401  (registers the user and token loaders)
     from . import models  # noqa: F401  (imports every model so metadata is complete)
+    from .core.security import init_app as init_security
     from .core.templating import init_app as init_templating
 
     init_templating(app)
+    init_security(app)
 
 
 def register_blueprints(app: Flask) -> None:
