@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..sqltypes import UTCDateTime, utcnow
@@ -43,4 +43,22 @@ class ChangeEvent(db.Model):
     entity_id: Mapped[str] = mapped_column(String(36), index=True)
     kind: Mapped[str] = mapped_column(String(32))  # review / conflict_resolved / edited
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RecordVersion(db.Model):
+    """A visit's or finding's synced fields as they stood at one version: the base of a three-way merge.
+
+    A finding's version 1 is its `original` column, so findings get rows from version 2 on; visits from 1.
+    """
+
+    __tablename__ = "record_versions"
+    __table_args__ = (UniqueConstraint("entity_type", "entity_id", "version",
+                                       name="uq_record_versions_entity_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_type: Mapped[str] = mapped_column(String(16))  # visit / finding
+    entity_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
