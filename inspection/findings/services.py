@@ -1,0 +1,341 @@
+"""Findings from phones: create, merge edits field by field, link findings that arrived before their visit.
+
+Synced data of a finding (what phones send, normalised; also what `original` and RecordVersion keep):
+    {"visit_id", "item_code", "category", "description", "occurred_at" (UTC ISO), "location", "severity",
+     "persons": [{"name", "post", "cadre_level"}], "photos": [{"sha256", "caption", "taken_at"}]}
+Merge keys are these names, except photos, merged one by one as "photo:<sha256>" (see sync/merge.py).
+
+Editing a finding outside sync (a reviewer's correction, a decision, a conflict resolution) must count
+as a server-side change, or a phone editing from an older version would overwrite it. Change the
+values, then call `bump_fields(finding, [names changed])` once, in the same unit of work: it bumps
+`version`, marks each name in `field_versions` (model names such as "item_id" or "photos" are understood
+as aliases of the merge keys "item_code" and "photo:*"), and keeps the finding's synced data as that
+version, the base a later three-way merge compares against. Then call
+`sync.changes.emit_finding_change(finding, kind, payload)` so the team's phones hear of it.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from ..campaigns.models import Target
+from ..campaigns.visibility import can_write_for_target
+from ..extensions import db
+from ..photos.models import Photo
+from ..sync.changes import emit_finding_change
+from ..sync.context import ApplyContext, Outcome, Place, RecordRejected, forbidden, invalid
+from ..sync.merge import base_data, bump, conflict_entry, flatten, iso, merge, unflatten
+from ..sync.models import RecordVersion
+from ..sync.schemas import FindingDataSchema
+from .models import Finding, FindingPhoto, InvolvedPerson
+
+logger = logging.getLogger(__name__)
+
+SYNC_FIELDS = ("visit_id", "item_code", "category", "description", "occurred_at", "location", "severity",
+               "persons", "photos")
+LOCKED_STATUSES = ("confirmed", "rejected", "merged")  # reviewed: phone edits become conflicts
+_schema = FindingDataSchema()
+_UPDATABLE = tuple(f for f in SYNC_FIELDS)
+
+
+def load_finding_data(raw, *, partial: bool) -> dict:
+    """Validate a finding's data; a partial load (an edit) leaves absent fields as they are."""
+    if not isinstance(raw, dict):
+        raise RecordRejected("invalid", {"data": ["应为JSON对象"]})
+    try:
+        return _schema.load(raw, partial=_UPDATABLE if partial else False)
+    except ValidationError as exc:
+        raise RecordRejected("invalid", exc.messages) from None
+
+
+def finding_data(finding: Finding) -> dict:
+    """Return a finding's current synced data."""
+    if finding.visit_id is not None:
+        code = finding.item.code if finding.item_id is not None else None
+    else:
+        code = _latest_data(finding).get("item_code")  # not resolvable until its visit arrives
+    return {
+        "visit_id": str(finding.visit_ref),
+        "item_code": code,
+        "category": finding.category,
+        "description": finding.description,
+        "occurred_at": iso(finding.occurred_at),
+        "location": finding.location,
+        "severity": finding.severity,
+        "persons": [{"name": p.name, "post": p.post, "cadre_level": p.cadre_level} for p in finding.persons],
+        "photos": [{"sha256": p.sha256, "caption": p.caption, "taken_at": iso(p.taken_at)} for p in finding.photos],
+    }
+
+
+def _latest_data(finding: Finding) -> dict:
+    """Return the synced data kept for the finding's current version (its original at version 1)."""
+    if finding.version == 1:
+        return finding.original or {}
+    data = db.session.scalar(select(RecordVersion.data).where(
+        RecordVersion.entity_type == "finding", RecordVersion.entity_id == finding.id,
+        RecordVersion.version == finding.version))
+    return data or {}
+
+
+def bump_fields(finding: Finding, fields) -> int:
+    """Count a non-sync change to `fields` (see the module docstring); return the new version."""
+    return bump(finding, fields, finding_data(finding), "finding")
+
+
+def _classify(ctx: ApplyContext, place: Place | None, code: str | None, category: str | None):
+    """Resolve an item code against the visit's checklist; return (item id, code, category)."""
+    if place is None:
+        return None, code, category or ""  # resolved when the visit arrives
+    items = ctx.items(place.checklist_id)
+    if code:
+        if code not in items:
+            raise invalid("item_code", f"本次专项行动的检查清单中没有检查项 {code}")
+        item_id, item_category = items[code]
+        return item_id, code, item_category
+    return None, None, category
+
+
+def _normalise(ctx: ApplyContext, data: dict, place: Place | None, current_code: str | None) -> dict:
+    """Turn validated input into synced data (only the fields given); resolve the item and category."""
+    out = {}
+    if "visit_id" in data:
+        out["visit_id"] = str(data["visit_id"])
+    for name in ("description", "location", "severity"):
+        if name in data:
+            out[name] = data[name]
+    if "occurred_at" in data:
+        out["occurred_at"] = iso(data["occurred_at"])
+    if "persons" in data:
+        out["persons"] = [{"name": p["name"], "post": p["post"], "cadre_level": p["cadre_level"]}
+                          for p in data["persons"]]
+    if "photos" in data:
+        seen, photos = set(), []
+        for photo in data["photos"]:
+            if photo["sha256"] not in seen:
+                seen.add(photo["sha256"])
+                photos.append({"sha256": photo["sha256"], "caption": photo["caption"],
+                               "taken_at": iso(photo["taken_at"])})
+        out["photos"] = photos
+    if "item_code" in data or "category" in data:
+        code = data["item_code"] if "item_code" in data else current_code
+        _, code, category = _classify(ctx, place, code, data.get("category"))
+        if "item_code" in data:
+            out["item_code"] = code
+        if category:
+            out["category"] = category
+    return out
+
+
+def apply_finding(ctx: ApplyContext, record: dict) -> Outcome:
+    """Apply one finding record of a batch: create it, or merge the edit into the server's copy."""
+    finding = ctx.finding(record["id"])
+    if finding is None:
+        return _create(ctx, record["id"], record["data"])
+    return _update(ctx, finding, record["base_version"], record["data"])
+
+
+def _create(ctx: ApplyContext, finding_id: uuid.UUID, raw) -> Outcome:
+    """Queue a new finding's rows (inserted in bulk with the batch); a finding before its visit waits."""
+    data = load_finding_data(raw, partial=False)
+    place = ctx.place(data["visit_id"])
+    if place is not None and not ctx.can_write(place.target_id):
+        raise forbidden("visit_id", "该到访记录不属于您所在暗访组进行中的检查任务")
+    if place is None and not ctx.writable:
+        raise forbidden("visit_id", "您当前没有进行中的检查任务，不能提交问题")
+    synced = _normalise(ctx, data, place, None)
+    synced.setdefault("category", "")
+    synced = {name: synced.get(name) for name in SYNC_FIELDS}
+    item_id = ctx.items(place.checklist_id)[synced["item_code"]][0] if place and synced["item_code"] else None
+    status = "submitted" if place else "pending_visit"
+    ctx.finding_rows.append({
+        "id": finding_id, "visit_ref": data["visit_id"], "visit_id": data["visit_id"] if place else None,
+        "campaign_id": place.campaign_id if place else None, "unit_id": place.unit_id if place else None,
+        "team_id": place.team_id if place else None, "item_id": item_id, "category": synced["category"],
+        "description": synced["description"], "occurred_at": data["occurred_at"], "location": synced["location"],
+        "severity": synced["severity"], "status": status, "version": 1,
+        "field_versions": dict.fromkeys(flatten(synced), 1), "in_conflict": False, "conflicts": {},
+        "original": synced, "review_note": "", "created_by_id": ctx.user.id, "created_at": ctx.now,
+        "updated_at": ctx.now})
+    for position, person in enumerate(synced["persons"]):
+        ctx.person_rows.append({"finding_id": finding_id, "position": position, **person})
+    for position, (photo, raw_photo) in enumerate(zip(synced["photos"], _dedupe(data["photos"]))):
+        ctx.photo_rows.append({"finding_id": finding_id, "sha256": photo["sha256"], "caption": photo["caption"],
+                               "taken_at": raw_photo["taken_at"], "position": position})
+    ctx.audit("finding.sync_create", "finding", finding_id, f"同步新增问题：{synced['category'] or synced['item_code']}",
+              after={"version": 1, "status": status, "device": ctx.device_id})
+    ctx.mark_created(Finding, finding_id)
+    return Outcome("created", 1, photos=[p["sha256"] for p in synced["photos"]])
+
+
+def _dedupe(photos: list[dict]) -> list[dict]:
+    """Drop repeated hashes from a photo list, keeping the first."""
+    seen, out = set(), []
+    for photo in photos:
+        if photo["sha256"] not in seen:
+            seen.add(photo["sha256"])
+            out.append(photo)
+    return out
+
+
+def _update(ctx: ApplyContext, finding: Finding, base_version: int | None, raw) -> Outcome:
+    """Merge a phone's edit: apply what only the phone changed, keep both values where both did."""
+    data = load_finding_data(raw, partial=True)
+    place = ctx.place(finding.visit_id) if finding.visit_id is not None else None
+    if place is not None and not ctx.can_write(place.target_id):
+        raise forbidden("id", "该问题不属于您所在暗访组进行中的检查任务")
+    if place is None and finding.created_by_id != ctx.user.id:
+        raise forbidden("id", "该问题不属于您")
+    if "visit_id" in data and data["visit_id"] != finding.visit_ref:
+        raise invalid("visit_id", "问题所属的到访记录不能更改")
+    current = finding_data(finding)
+    incoming = _normalise(ctx, data, place, current["item_code"])
+    base_version = min(base_version or 1, finding.version)
+    result = merge(current, incoming, field_versions=finding.field_versions or {}, base_version=base_version,
+                   base=base_data("finding", finding, base_version), locked=finding.status in LOCKED_STATUSES,
+                   always_add=("photo",))
+    photos = [p["sha256"] for p in incoming.get("photos", ())]
+    if not result.applied and not result.conflicts:
+        return Outcome("unchanged", finding.version, photos=photos)
+    if result.applied:
+        _write(ctx, finding, current, incoming, result.applied, place)
+    conflicts = {}
+    if result.conflicts:
+        conflicts = _record_conflicts(ctx, finding, current, result.conflicts, place)
+    return Outcome("conflict" if conflicts else "updated", finding.version, photos=photos,
+                   conflicts=conflicts or None)
+
+
+def _write(ctx: ApplyContext, finding: Finding, current: dict, incoming: dict, applied: dict,
+           place: Place | None) -> None:
+    """Set the applied keys on the finding, bump its version, audit, and tell the team's phones."""
+    order = [p["sha256"] for p in current["photos"]]
+    order += [p["sha256"] for p in incoming.get("photos", ()) if p["sha256"] not in order]
+    new = unflatten({**flatten(current), **applied}, {"photos": order})
+    names = sorted({"photos" if key.startswith("photo:") else key for key in applied})
+    for name in names:
+        _set(ctx, finding, name, new[name], place)
+    keys = list(applied)
+    if finding.status == "returned":  # the team added what the reviewer asked for: back on the desk
+        finding.status = "submitted"
+        keys.append("status")
+    version = bump(finding, keys, new, "finding")
+    before = {name: current[name] for name in names}
+    after = {name: new[name] for name in names}
+    ctx.audit("finding.sync_update", "finding", finding.id, "同步修改问题：" + "、".join(names),
+              before=before, after={**after, "version": version, "device": ctx.device_id})
+    emit_finding_change(finding, "edited", {"fields": after, "version": version, "status": finding.status,
+                                            "source": "sync", "device": ctx.device_id})
+
+
+def _set(ctx: ApplyContext, finding: Finding, name: str, value, place: Place | None) -> None:
+    """Set one synced field on the model (item codes become item ids, lists are updated in place)."""
+    if name == "item_code":
+        finding.item_id = ctx.items(place.checklist_id)[value][0] if place is not None and value else None
+    elif name == "occurred_at":
+        finding.occurred_at = datetime.fromisoformat(value) if value else None
+    elif name == "persons":
+        rows = list(finding.persons)
+        for position, person in enumerate(value):
+            if position < len(rows):
+                row = rows[position]
+                row.name, row.post, row.cadre_level, row.position = (person["name"], person["post"],
+                                                                     person["cadre_level"], position)
+            else:
+                finding.persons.append(InvolvedPerson(position=position, **person))
+        for row in rows[len(value):]:
+            finding.persons.remove(row)
+    elif name == "photos":
+        rows = {p.sha256: p for p in finding.photos}
+        wanted = {p["sha256"] for p in value}
+        for sha, row in rows.items():
+            if sha not in wanted:
+                finding.photos.remove(row)
+        for position, photo in enumerate(value):
+            taken = datetime.fromisoformat(photo["taken_at"]) if photo["taken_at"] else None
+            row = rows.get(photo["sha256"])
+            if row is None:
+                finding.photos.append(FindingPhoto(sha256=photo["sha256"], caption=photo["caption"],
+                                                   taken_at=taken, position=position))
+            else:
+                row.caption, row.taken_at, row.position = photo["caption"], taken, position
+    elif name in ("category", "description", "location", "severity"):
+        setattr(finding, name, value if value is not None else "")
+    # visit_id never changes (refused before merging)
+
+
+def _record_conflicts(ctx: ApplyContext, finding: Finding, current: dict, conflicts: dict,
+                      place: Place | None) -> dict:
+    """Keep each conflicting phone value beside the server's, flag the finding, audit, notify."""
+    flat = flatten(current)
+    stored = dict(finding.conflicts or {})
+    answer, new = {}, {}
+    for key, phone in conflicts.items():
+        name, server = key, flat.get(key)
+        if key == "item_code" and place is not None:  # reviewers resolve items by id
+            items = ctx.items(place.checklist_id)
+            name, server, phone = "item_id", finding.item_id, items[phone][0] if phone in items else None
+        answer[name] = {"server": server, "phone": phone}
+        if (stored.get(name) or {}).get("phone") != phone or (stored.get(name) or {}).get("server") != server:
+            new[name] = conflict_entry(server, phone, device_id=ctx.device_id, user_id=ctx.user.id, at=ctx.now)
+    if new:
+        finding.conflicts = {**stored, **new}
+        finding.in_conflict = True
+        ctx.audit("finding.sync_conflict", "finding", finding.id, "同步冲突：" + "、".join(sorted(new)),
+                  before={k: v["server"] for k, v in new.items()},
+                  after={k: v["phone"] for k, v in new.items()} | {"device": ctx.device_id})
+        emit_finding_change(finding, "conflict", {"fields": answer, "version": finding.version})
+        logger.info("finding %s: conflicting edit from device %s on %s", finding.id, ctx.device_id, sorted(new))
+    return answer
+
+
+def link_pending(ctx: ApplyContext, visit_id: uuid.UUID, place: Place) -> int:
+    """Attach findings that arrived before this visit; return how many were linked."""
+    ctx.flush()
+    query = select(Finding).where(Finding.visit_ref == visit_id, Finding.visit_id.is_(None))
+    linked = 0
+    for finding in db.session.scalars(query.with_for_update() if ctx.lock else query):
+        if finding.created_by_id == ctx.user.id:
+            allowed = ctx.can_write(place.target_id)
+        else:
+            allowed = can_write_for_target(finding.created_by, db.session.get(Target, place.target_id))
+        if not allowed:
+            logger.warning("finding %s names visit %s of a target its author may not write", finding.id, visit_id)
+            continue
+        code = _latest_data(finding).get("item_code")
+        item = ctx.items(place.checklist_id).get(code) if code else None
+        finding.visit_id, finding.campaign_id = visit_id, place.campaign_id
+        finding.unit_id, finding.team_id = place.unit_id, place.team_id
+        if item is not None:
+            finding.item_id, finding.category = item
+        finding.status = "submitted"
+        ctx.audit("finding.linked", "finding", finding.id, "到访记录已到达，问题已关联",
+                  after={"visit_id": str(visit_id), "status": "submitted"})
+        emit_finding_change(finding, "linked", {"status": "submitted", "visit_id": str(visit_id),
+                                                "version": finding.version})
+        linked += 1
+    return linked
+
+
+def present_photos(hashes) -> set[str]:
+    """Return which of these photo hashes the server has stored."""
+    hashes, found = sorted(set(hashes)), set()
+    for start in range(0, len(hashes), 500):
+        found.update(db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(hashes[start:start + 500]))))
+    return found
+
+
+def missing_photos(finding_ids) -> dict[uuid.UUID, list[str]]:
+    """Return, per finding, the photos it references that have not been uploaded yet (expected − received)."""
+    rows = db.session.execute(
+        select(FindingPhoto.finding_id, FindingPhoto.sha256)
+        .outerjoin(Photo, Photo.sha256 == FindingPhoto.sha256)
+        .where(FindingPhoto.finding_id.in_(list(finding_ids)), Photo.sha256.is_(None))
+        .order_by(FindingPhoto.finding_id, FindingPhoto.position))
+    missing: dict[uuid.UUID, list[str]] = {}
+    for finding_id, sha in rows:
+        missing.setdefault(finding_id, []).append(sha)
+    return missing

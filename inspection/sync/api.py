@@ -1,0 +1,122 @@
+"""The sync API for the field app: bootstrap, push a batch, upload photos, pull changes, the contract."""
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, current_app, g, jsonify, request
+from flask_login import current_user
+
+from ..audit.services import record
+from ..auth.access import public, roles_required
+from ..auth.roles import INSPECTOR
+from ..core.json import json_body, load
+from ..errors import ApiError
+from ..extensions import csrf, db
+from ..photos.services import PhotoError, ingest_photo
+from ..photos.storage import SHA256_RE
+from . import services
+from .bootstrap import BootstrapSchema, bootstrap_for
+from .openapi import build_spec
+from .schemas import (ChangesQuerySchema, ChangesResponseSchema, PhotoResultSchema, SyncRequestSchema,
+                      SyncResponseSchema)
+
+bp = Blueprint("sync_api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # bearer-token writes; session-cookie writes must send X-CSRFToken (see roles_required)
+
+
+@bp.get("/bootstrap")
+@roles_required(INSPECTOR, hidden=True, api=True)
+def bootstrap():
+    """Return what the phone needs offline: campaigns, the team's targets, checklists, units."""
+    config = current_app.config
+    limits = {"max_photo_bytes": config["MAX_PHOTO_BYTES"], "max_photo_pixels": config["MAX_PHOTO_PIXELS"],
+              "max_sync_bytes": config["MAX_SYNC_BYTES"]}
+    db.session.commit()  # keep the token's last-used time
+    return BootstrapSchema().dump(bootstrap_for(current_user, limits=limits))
+
+
+@bp.post("/sync")
+@roles_required(INSPECTOR, hidden=True, api=True)
+def sync():
+    """Store a batch as received, apply each record on its own, answer per record (resends: same answers)."""
+    max_bytes = current_app.config["MAX_SYNC_BYTES"]
+    if (request.content_length or 0) > max_bytes or len(request.get_data()) > max_bytes:  # chunked too
+        raise ApiError(413, "too_large", "提交的数据过大，请分成更小的批次", {"max_bytes": max_bytes})
+    parsed = json_body(max_bytes=max_bytes)
+    raw_text = request.get_data(as_text=True)
+    known = _applied_batch(parsed)
+    if known is not None:
+        services.check_resend(known, current_user, raw_text, parsed)
+        return _answer(known.batch_id, known.results)
+    envelope = load(SyncRequestSchema(), parsed)
+    token = g.get("api_token")
+    batch = services.receive_batch(user=current_user, device_id=envelope["device_id"],
+                                   batch_id=envelope["batch_id"], token_id=token.id if token else None,
+                                   raw_text=raw_text, parsed=parsed)
+    results = services.apply_batch(batch.id, records=envelope["records"], ip=request.remote_addr or "")
+    return _answer(envelope["batch_id"], results)
+
+
+def _applied_batch(parsed):
+    """Return the stored batch a resend names when it has been applied already (the cheap replay path)."""
+    try:
+        batch_id = uuid.UUID(str(parsed.get("batch_id"))) if isinstance(parsed, dict) else None
+    except ValueError:
+        return None
+    batch = services.find_batch(batch_id) if batch_id else None
+    return batch if batch is not None and batch.status == "applied" else None
+
+
+def _answer(batch_id, results):
+    """Dump the per-record answers with the user's change-feed position."""
+    cursor = str(services.current_cursor(current_user))
+    db.session.commit()
+    return SyncResponseSchema().dump({"batch_id": str(batch_id), "results": results, "cursor": cursor})
+
+
+@bp.get("/changes")
+@roles_required(INSPECTOR, hidden=True, api=True)
+def changes():
+    """Return what changed on the server for the user's records since the cursor, and the next cursor."""
+    query = load(ChangesQuerySchema(), request.args.to_dict())
+    events, cursor, has_more = services.changes_since(current_user, int(query["since"]), query["limit"])
+    db.session.commit()
+    return ChangesResponseSchema().dump({
+        "changes": [{"cursor": str(e.id), "entity_type": e.entity_type, "entity_id": e.entity_id,
+                     "kind": e.kind, "payload": e.payload, "created_at": e.created_at} for e in events],
+        "cursor": str(cursor), "has_more": has_more})
+
+
+@bp.put("/photos/<sha256>")
+@roles_required(INSPECTOR, hidden=True, api=True)
+def put_photo(sha256: str):
+    """Store a photo's bytes under their SHA-256: 201 when new, 200 when the server already had it."""
+    if not SHA256_RE.match(sha256):
+        raise ApiError(422, "invalid_sha256", "照片校验值须为64位小写十六进制SHA-256")
+    max_bytes = current_app.config["MAX_PHOTO_BYTES"]
+    if (request.content_length or 0) > max_bytes:
+        raise ApiError(413, "too_large", f"照片超过{max_bytes // (1024 * 1024)}MB上限",
+                       {"max_bytes": max_bytes, "size": request.content_length})
+    try:
+        photo, created = ingest_photo(current_app.config["PHOTO_DIR"], request.get_data(cache=False),
+                                      expected_sha256=sha256, uploader=current_user, max_bytes=max_bytes,
+                                      max_pixels=current_app.config["MAX_PHOTO_PIXELS"])
+    except PhotoError as exc:
+        raise ApiError(exc.status, exc.code, exc.message, exc.details) from None
+    if created:
+        record(current_user, "photo.upload", "photo", sha256, f"上传照片 {sha256[:12]}（{photo.size} 字节）",
+               after={"size": photo.size, "mime": photo.mime}, ip=request.remote_addr or "")
+    db.session.commit()
+    body = PhotoResultSchema().dump({**{c: getattr(photo, c) for c in
+                                        ("sha256", "mime", "size", "width", "height", "exif_taken_at")},
+                                     "created": created})
+    return body, 201 if created else 200
+
+
+@bp.get("/openapi.json")
+@public
+def openapi():
+    """Serve the OpenAPI 3 document of the field app's API (generated from the schemas)."""
+    if "sync_openapi" not in current_app.extensions:
+        current_app.extensions["sync_openapi"] = build_spec()
+    return jsonify(current_app.extensions["sync_openapi"])

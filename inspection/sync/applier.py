@@ -1,0 +1,99 @@
+"""Apply a batch's records one by one, so one bad record never sinks the others.
+
+Every record is checked (shape, permission, merge) before it writes anything. A new finding, the bulk
+of any batch, then only adds plain rows to the context's buffers, inserted together at the end; every
+other record (a visit, an edit) runs inside its own savepoint. If the batch's writes still fail on the
+database (another request created the same record a moment ago), the whole attempt is rolled back to
+its savepoint and the batch is applied again with a savepoint per record, where a record that now
+exists is merged as an edit.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..findings import services as findings
+from ..visits import services as visits
+from .context import ApplyContext, Outcome, RecordRejected
+
+logger = logging.getLogger(__name__)
+
+RETRY_ERROR = {"_record": ["与同时提交的记录冲突，请稍后重新同步"]}
+
+
+def apply_records(user, records: list[dict], *, device_id: str, now: datetime, ip: str = "") -> list[dict]:
+    """Apply validated records for `user`; return one result per record, in order."""
+    ctx = ApplyContext(user, device_id=device_id, now=now, ip=ip)
+    ctx.prefetch(records)
+    try:
+        with db.session.begin_nested():
+            outcomes = [_apply(ctx, record, savepoint=not _plain_create(ctx, record)) for record in records]
+            ctx.flush()
+    except IntegrityError:
+        logger.warning("batch from %s met a concurrent write; applying it record by record", user.username)
+        db.session.expire_all()
+        ctx = ApplyContext(user, device_id=device_id, now=now, ip=ip)
+        outcomes = [_apply_isolated(ctx, record) for record in records]
+    return results(records, outcomes)
+
+
+def _plain_create(ctx: ApplyContext, record: dict) -> bool:
+    """Tell whether a record is a new finding (buffered rows only, no savepoint needed)."""
+    return record["type"] == "finding" and ctx.finding(record["id"]) is None
+
+
+def _apply(ctx: ApplyContext, record: dict, *, savepoint: bool) -> Outcome | RecordRejected:
+    """Apply one record; a rejection undoes whatever it had queued or changed."""
+    mark = ctx.mark()
+    apply = visits.apply_visit if record["type"] == "visit" else findings.apply_finding
+    try:
+        if not savepoint:
+            return apply(ctx, record)
+        ctx.flush()
+        with db.session.begin_nested():
+            outcome = apply(ctx, record)
+            ctx.flush()
+        return outcome
+    except RecordRejected as exc:
+        ctx.undo(mark)
+        return exc
+
+
+def _apply_isolated(ctx: ApplyContext, record: dict) -> Outcome | RecordRejected:
+    """Apply one record in its own savepoint, retrying once it sees the row another request made."""
+    for _ in range(3):
+        try:
+            return _apply(ctx, record, savepoint=True)
+        except IntegrityError:
+            ctx.reset()
+    logger.error("record %s kept failing on concurrent writes", record["id"])
+    return RecordRejected("invalid", RETRY_ERROR)
+
+
+def results(records: list[dict], outcomes: list) -> list[dict]:
+    """Turn outcomes into the per-record answers, with the photos each record still lacks."""
+    present = findings.present_photos(sha for o in outcomes if isinstance(o, Outcome) for sha in o.photos)
+    answers = []
+    for record, outcome in zip(records, outcomes):
+        answer = {"id": str(record["id"]), "type": record["type"]}
+        if isinstance(outcome, RecordRejected):
+            answer.update(status=outcome.status, version=None, missing_photos=[], errors=_plain(outcome.errors))
+        else:
+            answer.update(status=outcome.status, version=outcome.version,
+                          missing_photos=[sha for sha in outcome.photos if sha not in present], errors={})
+            if outcome.conflicts:
+                answer["conflicts"] = outcome.conflicts
+        answers.append(answer)
+    return answers
+
+
+def _plain(errors):
+    """Make error keys strings (marshmallow numbers list items), so the answer is plain JSON."""
+    if isinstance(errors, dict):
+        return {str(key): _plain(value) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [_plain(value) for value in errors]
+    return errors

@@ -1,0 +1,140 @@
+"""What a phone needs to work offline: the user's active campaigns with only their team's targets,
+the checklists those campaigns use, the units to visit, the vocabularies and the limits."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..auth.schemas import UserSchema
+from ..campaigns.models import Campaign, Target, Team
+from ..checklists.models import Checklist
+from ..extensions import db
+from ..findings.models import CADRE_LEVELS, CATEGORIES, SEVERITIES
+from ..sqltypes import utcnow
+from ..visits.models import ANSWER_RESULTS
+from .context import ApplyContext
+from .schemas import MAX_RECORDS
+from .services import current_cursor
+
+
+class ChecklistItemOutSchema(Schema):
+    """One checklist item as the phone shows it."""
+
+    code = fields.String()
+    category = fields.String()
+    text = fields.String()
+    guidance = fields.String()
+    photo_required = fields.Boolean()
+    position = fields.Integer()
+
+
+class ChecklistOutSchema(Schema):
+    """One checklist version with its items."""
+
+    id = fields.Integer()
+    name = fields.String()
+    version = fields.Integer()
+    items = fields.List(fields.Nested(ChecklistItemOutSchema))
+
+
+class UnitOutSchema(Schema):
+    """A unit the team is to visit."""
+
+    id = fields.Integer()
+    name = fields.String()
+    short_name = fields.String()
+    kind = fields.String()
+
+
+class TargetOutSchema(Schema):
+    """One of the team's targets: the unit and the planned window."""
+
+    id = fields.Integer()
+    unit_id = fields.Integer()
+    team_id = fields.Integer()
+    planned_start = fields.AwareDateTime(allow_none=True)
+    planned_end = fields.AwareDateTime(allow_none=True)
+    note = fields.String()
+
+
+class TeamOutSchema(Schema):
+    """A team the user belongs to."""
+
+    id = fields.Integer()
+    name = fields.String()
+    leader_id = fields.Integer(allow_none=True)
+
+
+class CampaignOutSchema(Schema):
+    """An active campaign of the user's team, with only that team's targets."""
+
+    id = fields.Integer()
+    title = fields.String()
+    description = fields.String()
+    start_date = fields.Date()
+    end_date = fields.Date()
+    status = fields.String()
+    checklist_id = fields.Integer()
+    teams = fields.List(fields.Nested(TeamOutSchema))
+    targets = fields.List(fields.Nested(TargetOutSchema))
+
+
+class LimitsSchema(Schema):
+    """Limits the phone checks before queueing (a photo too large is refused by the server)."""
+
+    max_photo_bytes = fields.Integer()
+    max_photo_pixels = fields.Integer()
+    max_sync_bytes = fields.Integer()
+    max_records_per_batch = fields.Integer()
+
+
+class BootstrapSchema(Schema):
+    """Everything the field app caches for a day offline."""
+
+    user = fields.Nested(UserSchema)
+    campaigns = fields.List(fields.Nested(CampaignOutSchema))
+    checklists = fields.List(fields.Nested(ChecklistOutSchema))
+    units = fields.List(fields.Nested(UnitOutSchema))
+    categories = fields.List(fields.String())
+    cadre_levels = fields.Dict(keys=fields.String(), values=fields.String())
+    severities = fields.Dict(keys=fields.String(), values=fields.String())
+    answer_results = fields.Dict(keys=fields.String(), values=fields.String())
+    limits = fields.Nested(LimitsSchema)
+    cursor = fields.String(metadata={"description": "start pulling /changes from here"})
+    server_time = fields.AwareDateTime()
+
+
+def bootstrap_for(user, *, limits: dict) -> dict:
+    """Gather the user's offline working set (only targets they may record at)."""
+    writable = ApplyContext(user, device_id="", now=utcnow()).writable
+    targets = list(db.session.scalars(select(Target).where(Target.id.in_(list(writable) or [-1]))
+                                      .options(selectinload(Target.unit)).order_by(Target.planned_start,
+                                                                                   Target.id)))
+    campaign_ids = sorted({t.campaign_id for t in targets})
+    campaigns = list(db.session.scalars(select(Campaign).where(Campaign.id.in_(campaign_ids or [-1]))
+                                        .order_by(Campaign.start_date, Campaign.id)))
+    team_ids = {t.team_id for t in targets}
+    checklists = list(db.session.scalars(select(Checklist).where(
+        Checklist.id.in_(sorted({c.checklist_id for c in campaigns}) or [-1])).options(
+        selectinload(Checklist.items))))
+    units = sorted({t.unit.id: t.unit for t in targets}.values(), key=lambda u: u.name)
+    return {
+        "user": user,
+        "campaigns": [{
+            "id": c.id, "title": c.title, "description": c.description, "start_date": c.start_date,
+            "end_date": c.end_date, "status": c.status, "checklist_id": c.checklist_id,
+            "teams": [t for t in db.session.scalars(select(Team).where(Team.campaign_id == c.id,
+                                                                       Team.id.in_(team_ids)))],
+            "targets": [t for t in targets if t.campaign_id == c.id],
+        } for c in campaigns],
+        "checklists": checklists,
+        "units": units,
+        "categories": list(CATEGORIES),
+        "cadre_levels": CADRE_LEVELS,
+        "severities": SEVERITIES,
+        "answer_results": ANSWER_RESULTS,
+        "limits": {**limits, "max_records_per_batch": MAX_RECORDS},
+        "cursor": str(current_cursor(user)),
+        "server_time": utcnow(),
+    }

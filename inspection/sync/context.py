@@ -1,0 +1,224 @@
+"""What applying one sync batch needs to know and remember: the user's writable targets, the records
+already on the server, checklist items, and rows waiting to be inserted together.
+
+The visit and finding services take an ApplyContext explicitly. Lookups are cached for the batch;
+`prefetch` loads every record a batch names in a few queries (locking them on PostgreSQL), and new
+findings are buffered as plain rows and inserted in bulk by `flush`.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import insert, select
+
+from ..audit.models import AuditEvent
+from ..auth.roles import INSPECTOR
+from ..campaigns.models import Campaign
+from ..campaigns.visibility import targets_query
+from ..checklists.models import ChecklistItem
+from ..extensions import db
+from ..findings.models import Finding, FindingPhoto, InvolvedPerson
+from ..visits.models import Visit
+
+CREATED = object()  # marks a record inserted by this batch but not loaded as an object
+
+
+class RecordRejected(Exception):
+    """A record cannot be applied: `status` is invalid or forbidden, `errors` says why (field -> messages)."""
+
+    def __init__(self, status: str, errors: dict):
+        super().__init__(status)
+        self.status = status
+        self.errors = errors
+
+
+def invalid(field_name: str, message: str) -> RecordRejected:
+    """Build an `invalid` rejection for one field."""
+    return RecordRejected("invalid", {field_name: [message]})
+
+
+def forbidden(field_name: str, message: str) -> RecordRejected:
+    """Build a `forbidden` rejection for one field."""
+    return RecordRejected("forbidden", {field_name: [message]})
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a visit happened: its target and what the target belongs to."""
+
+    target_id: int
+    campaign_id: int
+    unit_id: int
+    team_id: int
+    checklist_id: int
+
+
+@dataclass
+class Outcome:
+    """The answer for one applied record."""
+
+    status: str
+    version: int | None
+    photos: list[str] = field(default_factory=list)  # photo hashes the record references
+    conflicts: dict | None = None
+
+
+class ApplyContext:
+    """Caches and write buffers for applying one batch on behalf of one user and device."""
+
+    def __init__(self, user, *, device_id: str, now: datetime, ip: str = "", lock: bool = True):
+        self.user, self.device_id, self.now, self.ip, self.lock = user, device_id, now, ip, lock
+        self._writable: dict[int, Place] | None = None
+        self._findings: dict[uuid.UUID, object] = {}
+        self._visits: dict[uuid.UUID, object] = {}
+        self._places: dict[uuid.UUID, Place | None] = {}
+        self._items: dict[int, dict[str, tuple[int, str]]] = {}
+        self.finding_rows: list[dict] = []
+        self.person_rows: list[dict] = []
+        self.photo_rows: list[dict] = []
+        self.audit_rows: list[dict] = []
+
+    # -- permissions ------------------------------------------------------------------------------
+    @property
+    def writable(self) -> dict[int, Place]:
+        """Targets this user may record at: their teams' targets in active campaigns."""
+        if self._writable is None:
+            self._writable = {}
+            if self.user.role == INSPECTOR and self.user.active:  # as can_write_for_target, for all at once
+                visible = targets_query(self.user).subquery()
+                rows = db.session.execute(
+                    select(visible.c.id, visible.c.campaign_id, visible.c.unit_id, visible.c.team_id,
+                           Campaign.checklist_id).join(Campaign, Campaign.id == visible.c.campaign_id)
+                    .where(Campaign.status == "active"))
+                self._writable = {row[0]: Place(*row) for row in rows}
+        return self._writable
+
+    def can_write(self, target_id: int | None) -> bool:
+        """Tell whether the user may record visits and findings at a target."""
+        return target_id in self.writable
+
+    # -- lookups ----------------------------------------------------------------------------------
+    def prefetch(self, records: list[dict]) -> None:
+        """Load every visit and finding a batch names (and the visits its findings point at) at once."""
+        finding_ids = [r["id"] for r in records if r["type"] == "finding"]
+        visit_ids = [r["id"] for r in records if r["type"] == "visit"]
+        for model, ids, cache in ((Finding, finding_ids, self._findings), (Visit, visit_ids, self._visits)):
+            if ids:
+                found = {obj.id: obj for obj in db.session.scalars(self._locked(
+                    select(model).where(model.id.in_(sorted(set(ids)))).order_by(model.id)))}
+                for ident in ids:
+                    cache.setdefault(ident, found.get(ident))
+        refs = {_uuid((r.get("data") or {}).get("visit_id")) for r in records if r["type"] == "finding"}
+        refs.discard(None)
+        refs -= set(self._places)
+        if refs:
+            rows = db.session.execute(select(Visit.id, Visit.target_id, Visit.campaign_id, Visit.unit_id,
+                                             Visit.team_id, Visit.checklist_id).where(Visit.id.in_(refs)))
+            for row in rows:
+                self._places[row[0]] = Place(*row[1:])
+            for ref in refs:
+                self._places.setdefault(ref, None)
+
+    def _locked(self, query):
+        """Lock selected rows until commit (PostgreSQL) so concurrent batches edit one at a time."""
+        return query.with_for_update().execution_options(populate_existing=True) if self.lock else query
+
+    def finding(self, finding_id: uuid.UUID) -> Finding | None:
+        """Return the finding with this id, if it exists (loading it, locked, when needed)."""
+        return self._get(Finding, finding_id, self._findings)
+
+    def visit(self, visit_id: uuid.UUID) -> Visit | None:
+        """Return the visit with this id, if it exists."""
+        return self._get(Visit, visit_id, self._visits)
+
+    def _get(self, model, ident, cache):
+        """Return a cached record, or load it (locked) once buffered rows are inserted."""
+        if ident in cache and cache[ident] is not CREATED:
+            return cache[ident]
+        self.flush()
+        obj = db.session.scalar(self._locked(select(model).where(model.id == ident)))
+        cache[ident] = obj
+        return obj
+
+    def mark_created(self, model, ident) -> None:
+        """Remember that this batch created a record, so a later edit in the batch loads it."""
+        (self._findings if model is Finding else self._visits)[ident] = CREATED
+
+    def remember(self, model, ident, obj) -> None:
+        """Cache a record this batch created as an object."""
+        (self._findings if model is Finding else self._visits)[ident] = obj
+
+    def place(self, visit_id: uuid.UUID) -> Place | None:
+        """Return where a visit took place, or None if the server has no such visit yet."""
+        if visit_id not in self._places:
+            row = db.session.execute(select(Visit.target_id, Visit.campaign_id, Visit.unit_id, Visit.team_id,
+                                            Visit.checklist_id).where(Visit.id == visit_id)).first()
+            self._places[visit_id] = Place(*row) if row else None
+        return self._places[visit_id]
+
+    def set_place(self, visit_id: uuid.UUID, place: Place) -> None:
+        """Record where a visit created in this batch took place."""
+        self._places[visit_id] = place
+
+    def items(self, checklist_id: int) -> dict[str, tuple[int, str]]:
+        """Return a checklist's items by code: (item id, category)."""
+        if checklist_id not in self._items:
+            rows = db.session.execute(select(ChecklistItem.code, ChecklistItem.id, ChecklistItem.category)
+                                      .where(ChecklistItem.checklist_id == checklist_id))
+            self._items[checklist_id] = {code: (item_id, category) for code, item_id, category in rows}
+        return self._items[checklist_id]
+
+    def item_code(self, checklist_id: int | None, item_id: int | None) -> str | None:
+        """Return the code of a checklist item given its id."""
+        if checklist_id is None or item_id is None:
+            return None
+        for code, (ident, _) in self.items(checklist_id).items():
+            if ident == item_id:
+                return code
+        return None
+
+    # -- writes -----------------------------------------------------------------------------------
+    def audit(self, action: str, entity_type: str, entity_id, summary: str, *, before=None, after=None) -> None:
+        """Queue an audit event by this batch's user (inserted with the batch's other rows)."""
+        self.audit_rows.append({"at": self.now, "actor_id": self.user.id, "action": action,
+                                "entity_type": entity_type, "entity_id": str(entity_id), "summary": summary,
+                                "before": before, "after": after, "ip": self.ip})
+
+    def flush(self) -> None:
+        """Insert the buffered rows in bulk (after the session's own pending changes)."""
+        db.session.flush()
+        for model, rows in ((Finding, self.finding_rows), (InvolvedPerson, self.person_rows),
+                            (FindingPhoto, self.photo_rows), (AuditEvent, self.audit_rows)):
+            if rows:
+                db.session.execute(insert(model), rows)
+                rows.clear()
+
+    def mark(self) -> tuple[int, ...]:
+        """Return the lengths of the write buffers (to undo a rejected record's rows)."""
+        return tuple(len(rows) for rows in self._buffers())
+
+    def undo(self, mark: tuple[int, ...]) -> None:
+        """Drop rows buffered after `mark`."""
+        for rows, length in zip(self._buffers(), mark):
+            del rows[length:]
+
+    def _buffers(self):
+        return (self.finding_rows, self.person_rows, self.photo_rows, self.audit_rows)
+
+    def reset(self) -> None:
+        """Forget cached records and drop buffered rows (after a rolled-back attempt)."""
+        self._findings.clear()
+        self._visits.clear()
+        self._places.clear()
+        for rows in self._buffers():
+            rows.clear()
+
+
+def _uuid(value) -> uuid.UUID | None:
+    """Parse a UUID leniently (prefetch only; the schema validates it properly)."""
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
