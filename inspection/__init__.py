@@ -27,9 +27,12 @@ BLUEPRINT_MODULES = (
     "inspection.campaigns.views",
     "inspection.audit.views",
     "inspection.photos.views",
+    "inspection.sync.api",
 )
 
 COMMAND_MODULES = (
+    "inspection.sync.cli",
+    "inspection.photos.cli",
     "inspection.users.cli",
     "inspection.demo.cli",
 )
