@@ -69,3 +69,49 @@ class CircularDocument:
     print_date: date | None = None  # 印发日期
     trace_line: str | None = None  # unobtrusive recipient line in the footer of each page
     draft: bool = False  # a draft carries a warning on every page that it is not for release
+
+
+@dataclass
+class ReportPerson:
+    """A person involved in a finding, as printed (labels already in Chinese)."""
+
+    name: str
+    post: str = ""
+    level: str = ""  # 县级 / 正科 / 副科 / 一般干部 / 其他
+
+
+@dataclass
+class ReportFinding:
+    """One finding of a visit, as printed on the visit report."""
+
+    category: str  # label, e.g. 考勤管理
+    description: str  # 时间、地点、人员、经过
+    item: str = ""  # checklist item text, if any
+    severity: str = ""
+    status: str = ""  # review status label
+    persons: list[ReportPerson] = field(default_factory=list)
+
+
+@dataclass
+class ReportAnswer:
+    """One checklist answer of a visit."""
+
+    code: str
+    category: str
+    text: str
+    result: str  # label, e.g. 符合 / 不符合 / 未检查
+    note: str = ""
+
+
+@dataclass
+class VisitReport:
+    """The team's record of one visit (检查记录), printed for the file."""
+
+    title: str  # e.g. 明察暗访检查记录
+    facts: list[tuple[str, str]]  # (label, value): 专项行动, 被检查单位, 暗访组, 暗访人员, 到访时间, 地点 …
+    answers: list[ReportAnswer] = field(default_factory=list)
+    findings: list[ReportFinding] = field(default_factory=list)
+    photos: list[PhotoEntry] = field(default_factory=list)
+    footer: str | None = None  # e.g. who printed it and when
+    draft: bool = True  # a record not yet confirmed carries the warning on every page
+    warning: str = "内部资料 未经审核 不得外传"

@@ -1,0 +1,166 @@
+"""The circular (通报) per GB/T 9704-2012: red header, title, body, signature, attachments, 版记."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .annex import BODY_PITCH, block_style, place_attachment, place_blocks
+from .document import CircularDocument
+from .fonts import FontSet, fontset
+from .glyphs import check_glyphs
+from .layout import (BLOCK_W, BODY_SIZE, BOTTOM, LEFT, LINES, MM, PITCH, RED, SMALL_SIZE, TOP, Flow, Furniture,
+                     Page, centred, date_cn, render, right_aligned, slot_top)
+from .titles import balanced_title
+from .typeset import Line, Style, break_lines, measure, single_line
+
+ORGAN_MARK_TOP = TOP + 35 * MM  # top edge of the issuing-organ mark
+ORGAN_MARK_SIZE = 36.0
+SEPARATOR_GAP = 4 * MM  # red line under the document number
+SEPARATOR_WIDTH = 1.5
+SEAL_LINES = 2  # blank lines above the signature: the seal's top stays within a line of the text
+BANJI_THICK = 0.35 * MM
+BANJI_THIN = 0.25 * MM
+BODY = Style("fangsong", BODY_SIZE, BLOCK_W, grid_chars=28)
+HEITI = Style("heiti", BODY_SIZE, BLOCK_W, grid_chars=28)
+
+
+def build_circular(doc: CircularDocument, *, font_dir: str | None = None,
+                   font_paths: Mapping[str, str] | None = None) -> bytes:
+    """Typeset a circular and return the PDF bytes (MissingGlyphError if a character cannot be drawn)."""
+    fonts = fontset(font_dir, font_paths)
+    check_glyphs(doc, fonts=fonts)
+    pages = [Page()]
+    flow = Flow(fonts, pages)
+    header_bottom = _front_matter(flow, doc)
+    flow.snap_to(header_bottom)
+    place_blocks(flow, doc.body, "正文")
+    _closing(flow, doc)
+    for number, attachment in enumerate(doc.attachments, start=1):
+        place_attachment(flow, attachment, number, len(doc.attachments))
+    _banji(flow, doc)
+    furniture = Furniture(fonts, trace_line=doc.trace_line, draft=doc.draft)
+    return render(pages, furniture, title=doc.title, author=doc.signature or doc.organ_mark)
+
+
+def _front_matter(flow: Flow, doc: CircularDocument) -> float:
+    """Draw 份号/密级/紧急程度, the red organ mark, document number, red line and title; return the y below."""
+    fonts, page = flow.fonts, flow.page
+    marks = []
+    if doc.copy_number:
+        marks.append(single_line(doc.copy_number, Style("latin", BODY_SIZE, BLOCK_W), fonts, "份号"))
+    for text, where in ((doc.security, "密级和保密期限"), (doc.urgency, "紧急程度")):
+        if text:
+            marks.append(single_line(text, HEITI, fonts, where))
+    for slot, line in enumerate(marks):
+        page.text(line, LEFT, slot_top(slot), tag="marks")
+    mark = single_line(doc.organ_mark, Style("xiaobiaosong", ORGAN_MARK_SIZE, BLOCK_W), fonts, "发文机关标志")
+    natural = mark.width()
+    scale = min(1.0, BLOCK_W * 0.96 / natural) if natural else 1.0
+    mark.indent = (BLOCK_W - natural * scale) / 2
+    page.text(mark, LEFT, ORGAN_MARK_TOP, color=RED, scale=scale * 100, tag="organ")
+    number_top = ORGAN_MARK_TOP + ORGAN_MARK_SIZE + 2 * PITCH
+    page.text(centred(single_line(doc.doc_number, BODY, fonts, "发文字号")), LEFT, number_top, tag="number")
+    rule_y = number_top + BODY_SIZE + SEPARATOR_GAP
+    star_r = 3.2 * MM
+    gap = 1.2 * MM
+    middle = LEFT + BLOCK_W / 2
+    page.rule(LEFT, middle - star_r - gap, rule_y, SEPARATOR_WIDTH, RED)
+    page.rule(middle + star_r + gap, LEFT + BLOCK_W, rule_y, SEPARATOR_WIDTH, RED)
+    page.star(middle, rule_y + star_r * 0.1, star_r, RED)
+    title_top = rule_y + 2 * PITCH
+    lines = balanced_title(doc.title, fonts, "标题")
+    for i, line in enumerate(lines):
+        page.text(line, LEFT, title_top + i * PITCH, tag="title")
+    bottom = title_top + (len(lines) - 1) * PITCH + PITCH  # one blank line under the title's last line
+    flow.snap_to(bottom + 1)
+    if doc.recipients:
+        flow.paragraph(doc.recipients, Style("fangsong", BODY_SIZE, BLOCK_W, grid_chars=28), "主送", tag="recipients")
+    return slot_top(flow.slot)
+
+
+def _attachment_note(flow: Flow, doc: CircularDocument) -> list[Line]:
+    """Return 附件：1. … lines (indented two characters, names aligned under each other)."""
+    fonts = flow.fonts
+    total = len(doc.attachments)
+    lines: list[Line] = []
+    for number, attachment in enumerate(doc.attachments, start=1):
+        where = f"附件说明第{number}项"
+        label = f"{number}. " if total > 1 else ""
+        lead = 2 * BODY_PITCH + (3 * BODY_PITCH if number > 1 else 0)
+        hang = 5 * BODY_PITCH + measure(label, BODY, fonts, where) + (BODY.char_space if label else 0)
+        style = Style("fangsong", BODY_SIZE, BLOCK_W, grid_chars=28, first_indent=lead, indent=hang)
+        lines += break_lines(("附件：" if number == 1 else "") + label + attachment.title, style, fonts, where)
+    return lines
+
+
+def _signature(flow: Flow, doc: CircularDocument) -> list[Line]:
+    """Return the organ's name centred over the date (right-aligned, four characters in)."""
+    fonts = flow.fonts
+    date_line = right_aligned(single_line(date_cn(doc.date), BODY, fonts, "成文日期"), 4 * BODY_PITCH)
+    if not doc.signature:
+        return [date_line]
+    sign = single_line(doc.signature, BODY, fonts, "发文机关署名")
+    centre = date_line.indent + date_line.width() / 2
+    sign.indent = min(max(centre - sign.width() / 2, 0), BLOCK_W - sign.width())
+    return [sign, date_line]
+
+
+def _closing(flow: Flow, doc: CircularDocument) -> None:
+    """Place the attachment note (one line below the body) and signature with room for the seal above it.
+
+    The signature and date never stand alone on a page: if they do not fit, the body's last two lines move
+    to the next page with them.
+    """
+    note = _attachment_note(flow, doc) if doc.attachments else []
+    signature = _signature(flow, doc)
+    needed = (1 + len(note) if note else 0) + SEAL_LINES + len(signature)
+    if flow.remaining() < needed:
+        flow.pull_back(2)
+    if note:
+        flow.skip(1)
+        flow.place(note, tag="note")
+    flow.skip(SEAL_LINES)
+    flow.place(signature, tag="signature")
+
+
+def _banji(flow: Flow, doc: CircularDocument) -> None:
+    """Put 版记 (抄送, 印发机关 and 印发日期 between rules) at the foot of the last, even page."""
+    fonts = flow.fonts
+    style = Style("fangsong", SMALL_SIZE, BLOCK_W, grid_chars=31)
+    one = BLOCK_W / 31
+    rows: list[list[Line]] = []
+    if doc.cc:
+        cc_style = Style("fangsong", SMALL_SIZE, BLOCK_W - 2 * one, grid_chars=29,
+                         indent=measure("抄送：", style, fonts, "抄送"))
+        rows.append(break_lines(f"抄送：{doc.cc}", cc_style, fonts, "抄送"))
+        for line in rows[-1]:
+            line.indent += one
+    printer = single_line(doc.printer or doc.signature, style, fonts, "印发机关")
+    printer.indent = one
+    printed = single_line(f"{date_cn(doc.print_date or doc.date)}印发", style, fonts, "印发日期")
+    printed.indent = BLOCK_W - one - printed.width()
+    rows.append([printer, printed])
+    row_pitch = PITCH * 0.8
+    heights = [max(len(r) if r is not rows[-1] else 1, 1) * row_pitch for r in rows]
+    total = sum(heights)
+    pages = flow.pages
+    fits = pages[-1].bottom + PITCH <= BOTTOM - total
+    if len(pages) % 2 == 1:
+        pages.append(Page())  # 版记 goes on the back of the last sheet
+    elif not fits:
+        pages.append(Page(numbered=False))  # a blank page carries no number,
+        pages.append(Page(numbered=False))  # nor does the 版记 page after it
+    page = pages[-1]
+    y = BOTTOM - total
+    page.rule(LEFT, LEFT + BLOCK_W, y, BANJI_THICK)
+    for index, (row, height) in enumerate(zip(rows, heights)):
+        top = y + (row_pitch - SMALL_SIZE) / 2
+        if row is rows[-1]:
+            for line in row:
+                page.text(line, LEFT, top, tag="banji")
+        else:
+            for i, line in enumerate(row):
+                page.text(line, LEFT, top + i * row_pitch, tag="banji")
+        y += height
+        last_row = index == len(rows) - 1
+        page.rule(LEFT, LEFT + BLOCK_W, y, BANJI_THICK if last_row else BANJI_THIN)
+    flow.slot = LINES

@@ -1,0 +1,231 @@
+"""Font roles, configuration (FONT_DIR and per-role paths), registration and per-character fallback.
+
+Roles: fangsong (仿宋, body), xiaobiaosong (小标宋, organ mark and titles), heiti (黑体), kaiti (楷体),
+latin and latin-bold (half-width proportional digits and letters). The shipped defaults live in
+inspection/pdf/fonts/*.ttf.gz (see docs/fonts.md); an office may point at licensed files instead.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import logging
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+logger = logging.getLogger(__name__)
+
+SHIPPED_DIR = Path(__file__).resolve().parent / "fonts"
+ROLES = ("fangsong", "xiaobiaosong", "heiti", "kaiti", "latin", "latin-bold")
+
+# Environment variables (and Flask config keys) naming one font file per role; "path.ttc#1" picks a face.
+ROLE_ENV = {
+    "fangsong": "FONT_FANGSONG",
+    "xiaobiaosong": "FONT_XIAOBIAOSONG",
+    "heiti": "FONT_HEITI",
+    "kaiti": "FONT_KAITI",
+    "latin": "FONT_LATIN",
+    "latin-bold": "FONT_LATIN_BOLD",
+}
+
+# File names looked for (case-insensitively) in FONT_DIR, most specific first.
+DIR_NAMES = {
+    "xiaobiaosong": ("方正小标宋简体.ttf", "方正小标宋_gbk.ttf", "fzxbsjw.ttf", "fzxbsk.ttf", "fzxbsjw--gb1-0.ttf",
+                     "xiaobiaosong.ttf"),
+    "fangsong": ("仿宋_gb2312.ttf", "fangsong_gb2312.ttf", "fs_gb2312.ttf", "方正仿宋_gbk.ttf", "simfang.ttf",
+                 "fangsong.ttf"),
+    "heiti": ("黑体.ttf", "方正黑体_gbk.ttf", "simhei.ttf", "heiti.ttf"),
+    "kaiti": ("楷体_gb2312.ttf", "kaiti_gb2312.ttf", "方正楷体_gbk.ttf", "simkai.ttf", "kaiti.ttf"),
+    "latin": ("times.ttf", "timesnewroman.ttf", "latin.ttf"),
+    "latin-bold": ("timesbd.ttf", "latin-bold.ttf"),
+}
+
+# Where a character missing from a role's fonts is looked for next (shipped fonts), in order.
+FALLBACK_ORDER = ("fangsong", "heiti", "kaiti", "xiaobiaosong")
+HALF_WIDTH = frozenset(chr(c) for c in range(0x20, 0x7F))
+LATIN_FOR = {"fangsong": "latin", "kaiti": "latin", "heiti": "latin-bold", "xiaobiaosong": "latin-bold",
+             "latin": "latin", "latin-bold": "latin-bold"}
+
+
+class FontConfigError(RuntimeError):
+    """A configured font path is missing or not a usable TrueType font."""
+
+
+class MissingGlyphError(ValueError):
+    """No configured or shipped font can draw a character."""
+
+    def __init__(self, char: str, where: str):
+        self.char = char
+        self.where = where
+        super().__init__(f"字符“{char}”(U+{ord(char):04X}) 在所有可用字体中都没有字形，位置：{where}")
+
+
+@dataclass(frozen=True)
+class FontSource:
+    """One font file (optionally a face of a collection) to register."""
+
+    path: str
+    index: int = 0
+
+    @property
+    def key(self) -> str:
+        """Return a short stable name for reportlab's registry."""
+        return hashlib.sha1(f"{self.path}#{self.index}".encode()).hexdigest()[:10]
+
+
+@dataclass
+class LoadedFont:
+    """A registered reportlab font with its character map."""
+
+    name: str
+    source: FontSource
+    cmap: frozenset[int]
+    ascent: float  # fraction of the em
+
+    def has(self, char: str) -> bool:
+        """Tell whether the font has a glyph for `char`."""
+        return ord(char) in self.cmap
+
+
+_lock = threading.Lock()
+_loaded: dict[FontSource, LoadedFont] = {}
+_fontsets: dict[tuple, FontSet] = {}
+
+
+def parse_source(value: str) -> FontSource:
+    """Parse "path" or "path#index" into a FontSource."""
+    path, _, index = value.partition("#")
+    if index and not index.isdigit():
+        raise FontConfigError(f"font face index must be a number: {value!r}")
+    return FontSource(path=path, index=int(index or 0))
+
+
+def load_font(source: FontSource, role: str) -> LoadedFont:
+    """Register a font file with reportlab once per process and return it."""
+    with _lock:
+        if source in _loaded:
+            return _loaded[source]
+        path = Path(source.path)
+        if not path.is_file():
+            raise FontConfigError(f"font file for {role} not found: {source.path}")
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        name = f"{role}-{source.key}"
+        try:
+            font = TTFont(name, io.BytesIO(data), subfontIndex=source.index)
+        except (TTFError, OSError, ValueError) as exc:
+            raise FontConfigError(f"font file for {role} is not a usable TrueType font ({exc}); CFF/OpenType "
+                                  f"fonts must be converted first, see docs/fonts.md: {source.path}") from exc
+        pdfmetrics.registerFont(font)
+        cmap = frozenset(c for c, g in font.face.charToGlyph.items() if g)
+        loaded = LoadedFont(name=name, source=source, cmap=cmap, ascent=font.face.ascent / 1000)
+        _loaded[source] = loaded
+        logger.info("registered font %s for %s (%d characters)", path.name, role, len(cmap))
+        return loaded
+
+
+def shipped_source(role: str) -> FontSource:
+    """Return the shipped default font for a role."""
+    return FontSource(str(SHIPPED_DIR / f"{role}.ttf.gz"))
+
+
+def _find_in_dir(font_dir: Path, role: str) -> FontSource | None:
+    """Return the first well-known file name for a role present in font_dir."""
+    by_lower = {p.name.lower(): p for p in font_dir.iterdir() if p.is_file()}
+    for candidate in DIR_NAMES[role]:
+        for suffix in ("", ".gz"):
+            for ext_variant in (candidate, candidate[:-4] + ".ttc", candidate[:-4] + ".otf"):
+                hit = by_lower.get(ext_variant + suffix)
+                if hit is not None:
+                    return FontSource(str(hit))
+    return None
+
+
+def configured_sources(font_dir: str | None, font_paths: Mapping[str, str] | None) -> dict[str, FontSource]:
+    """Resolve per-role paths, then FONT_DIR names, into the office's configured fonts."""
+    found: dict[str, FontSource] = {}
+    if font_dir:
+        directory = Path(font_dir)
+        if not directory.is_dir():
+            raise FontConfigError(f"FONT_DIR is not a directory: {font_dir}")
+        for role in ROLES:
+            source = _find_in_dir(directory, role)
+            if source is not None:
+                found[role] = source
+    for role, value in (font_paths or {}).items():
+        if role not in ROLES:
+            raise FontConfigError(f"unknown font role {role!r}; expected one of {', '.join(ROLES)}")
+        if value:
+            found[role] = parse_source(value)
+    return found
+
+
+class FontSet:
+    """The fonts of one configuration: a fallback chain per role and a per-character choice."""
+
+    def __init__(self, configured: dict[str, FontSource]):
+        self.chains: dict[str, list[LoadedFont]] = {}
+        shipped = {role: load_font(shipped_source(role), role) for role in ROLES}
+        for role in ROLES:
+            chain = [load_font(configured[role], role)] if role in configured else []
+            chain.append(shipped[role])
+            if role in FALLBACK_ORDER:
+                chain += [shipped[r] for r in FALLBACK_ORDER if r != role]
+            else:
+                chain += [shipped[r] for r in FALLBACK_ORDER]
+            self.chains[role] = chain
+        self._cache: dict[tuple[str, str], LoadedFont | None] = {}
+
+    def primary(self, role: str) -> LoadedFont:
+        """Return the first-choice font of a role."""
+        return self.chains[role][0]
+
+    def font_for(self, role: str, char: str) -> LoadedFont | None:
+        """Return the font that draws `char` in `role` (half-width characters in the Latin role), or None."""
+        key = (role, char)
+        if key in self._cache:
+            return self._cache[key]
+        chain = self.chains[role]
+        if char in HALF_WIDTH:
+            chain = self.chains[LATIN_FOR[role]][:1] + chain
+        font = next((f for f in chain if f.has(char)), None)
+        self._cache[key] = font
+        return font
+
+    def require(self, role: str, char: str, where: str) -> LoadedFont:
+        """Return the font for `char`, or raise MissingGlyphError naming the character and where it is."""
+        font = self.font_for(role, char)
+        if font is None:
+            raise MissingGlyphError(char, where)
+        return font
+
+
+def fontset(font_dir: str | None = None, font_paths: Mapping[str, str] | None = None) -> FontSet:
+    """Return the (cached) FontSet for a configuration."""
+    key = (font_dir or "", tuple(sorted((font_paths or {}).items())))
+    with _lock:
+        cached = _fontsets.get(key)
+    if cached is not None:
+        return cached
+    built = FontSet(configured_sources(font_dir, font_paths))
+    with _lock:
+        _fontsets[key] = built
+    return built
+
+
+def font_options(config: Mapping) -> dict:
+    """Return build_* keyword arguments (font_dir, font_paths) from a Flask config or the environment."""
+    font_dir = config.get("FONT_DIR") or os.environ.get("FONT_DIR") or None
+    paths = {}
+    for role, env in ROLE_ENV.items():
+        value = config.get(env) or os.environ.get(env)
+        if value:
+            paths[role] = value
+    return {"font_dir": font_dir, "font_paths": paths or None}

@@ -1,0 +1,244 @@
+"""Page geometry of GB/T 9704-2012, a page display list, grid flow of paragraphs, and the PDF renderer."""
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass, field
+
+from reportlab.lib.colors import CMYKColor
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+
+from .fonts import FontSet
+from .typeset import Line, Style, break_lines, single_line
+
+MM = 72 / 25.4
+PAGE_W, PAGE_H = A4
+LEFT = 28 * MM
+TOP = 37 * MM
+BLOCK_W = 156 * MM
+BLOCK_H = 225 * MM
+BOTTOM = TOP + BLOCK_H
+LINES = 22
+PITCH = BLOCK_H / LINES  # 28.99 pt
+EM_TOP = 0.88  # baseline sits 0.88 em below the top of a CJK em box
+BODY_SIZE = 16.0  # 3号
+TITLE_SIZE = 22.0  # 2号
+SMALL_SIZE = 14.0  # 4号
+
+RED = CMYKColor(0, 0.8, 0.8, 0)
+BLACK = CMYKColor(0, 0, 0, 1)
+GREY = CMYKColor(0, 0, 0, 0.45)
+
+
+def date_cn(value) -> str:
+    """Format a date as 2026年11月28日 (Arabic numerals, no zero padding)."""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def slot_top(slot: int) -> float:
+    """Return the distance from the page top to the top of grid line `slot` (0-based)."""
+    return TOP + slot * PITCH
+
+
+def baseline(top: float, size: float) -> float:
+    """Return the baseline for text whose em box starts at `top`."""
+    return top + EM_TOP * size
+
+
+@dataclass
+class Page:
+    """One page's drawing operations (y measured from the page top) and its furniture flags."""
+
+    ops: list[tuple] = field(default_factory=list)
+    numbered: bool = True
+    bottom: float = TOP  # lowest y used by content
+
+    def text(self, line: Line, x: float, top: float, *, color=BLACK, scale: float = 100.0, tag: str = "") -> None:
+        """Draw a laid-out line with its em box top at `top`."""
+        self.ops.append(("line", line, x + line.indent, baseline(top, line.size), color, scale, tag))
+        self.bottom = max(self.bottom, top + line.size)
+
+    def rule(self, x1: float, x2: float, y: float, width: float, color=BLACK) -> None:
+        """Draw a horizontal rule centred on y."""
+        self.ops.append(("rule", x1, x2, y, width, color))
+        self.bottom = max(self.bottom, y + width / 2)
+
+    def star(self, cx: float, cy: float, radius: float, color=RED) -> None:
+        """Draw a solid five-pointed star."""
+        self.ops.append(("star", cx, cy, radius, color))
+
+    def image(self, reader, x: float, top: float, width: float, height: float) -> None:
+        """Draw an image with its top-left corner at (x, top)."""
+        self.ops.append(("image", reader, x, top, width, height))
+        self.bottom = max(self.bottom, top + height)
+
+    def box(self, x: float, top: float, width: float, height: float, line_width: float = 0.5) -> None:
+        """Draw an unfilled rectangle."""
+        self.ops.append(("box", x, top, width, height, line_width))
+        self.bottom = max(self.bottom, top + height)
+
+
+class Flow:
+    """Paragraphs laid on the 22-line grid across pages."""
+
+    def __init__(self, fonts: FontSet, pages: list[Page]):
+        self.fonts = fonts
+        self.pages = pages
+        self.slot = 0
+
+    @property
+    def page(self) -> Page:
+        """Return the page being filled."""
+        return self.pages[-1]
+
+    def new_page(self) -> Page:
+        """Start a new page at grid line 1."""
+        self.pages.append(Page())
+        self.slot = 0
+        return self.page
+
+    def skip(self, lines: int = 1) -> None:
+        """Leave blank grid lines (not carried over to a new page)."""
+        self.slot = min(self.slot + lines, LINES)
+
+    def snap_to(self, y: float) -> None:
+        """Move to the first grid line whose top is at or below y."""
+        self.slot = max(self.slot, math.ceil((y - TOP) / PITCH - 1e-6))
+
+    def remaining(self) -> int:
+        """Return the free grid lines on the current page."""
+        return LINES - self.slot
+
+    def place(self, lines: list[Line], *, color=BLACK, keep_with_next: int = 0, tag: str = "body",
+              x: float = LEFT) -> None:
+        """Put lines on consecutive grid lines, breaking pages; keep headings with the next line(s)."""
+        if keep_with_next and len(lines) + keep_with_next > self.remaining() and self.slot > 0:
+            self.new_page()
+        for line in lines:
+            if self.slot >= LINES:
+                self.new_page()
+            self.page.text(line, x, slot_top(self.slot), color=color, tag=tag)
+            self.slot += 1
+
+    def paragraph(self, text: str, style: Style, where: str, **kwargs) -> list[Line]:
+        """Break and place one paragraph."""
+        lines = break_lines(text, style, self.fonts, where)
+        self.place(lines, **kwargs)
+        return lines
+
+    def pull_back(self, count: int, tag: str = "body") -> None:
+        """Move the last `count` tagged lines of the current page onto a new page (keeps a block with text)."""
+        page = self.page
+        moved = []
+        for index in range(len(page.ops) - 1, -1, -1):
+            op = page.ops[index]
+            if op[0] == "line" and op[6] == tag:
+                moved.insert(0, page.ops.pop(index))
+                if len(moved) == count:
+                    break
+        self.new_page()
+        for op in moved:
+            kind, line, x, _base, color, scale, op_tag = op
+            self.page.ops.append((kind, line, x, baseline(slot_top(self.slot), line.size), color, scale, op_tag))
+            self.page.bottom = slot_top(self.slot) + line.size
+            self.slot += 1
+
+
+def centred(line: Line, width: float = BLOCK_W) -> Line:
+    """Return the line with an indent that centres it in `width`."""
+    line.indent = max((width - line.width()) / 2, 0)
+    return line
+
+
+def right_aligned(line: Line, right_gap: float) -> Line:
+    """Return the line indented so that it ends `right_gap` points before the text block's right edge."""
+    line.indent = max(BLOCK_W - right_gap - line.width(), 0)
+    return line
+
+
+@dataclass
+class Furniture:
+    """What every page carries besides its content."""
+
+    fonts: FontSet
+    trace_line: str | None = None
+    draft: bool = False
+    draft_text: str = "草稿 未经审核 不得外传"
+
+
+def page_number_line(number: int, fonts: FontSet) -> Line:
+    """Return "— n —" in the half-width proportional font, 4号."""
+    style = Style(role="latin", size=SMALL_SIZE, width=BLOCK_W)
+    return single_line(f"— {number} —", style, fonts, "页码")
+
+
+def render(pages: list[Page], furniture: Furniture, *, title: str, author: str) -> bytes:
+    """Draw the pages into a PDF and return its bytes."""
+    fonts = furniture.fonts
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, initialFontName=fonts.primary("latin").name, initialFontSize=12,
+                    pageCompression=1, invariant=0)
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    canvas.setCreator("inspection (GB/T 9704-2012 circular builder)")
+    trace = draft = None
+    if furniture.trace_line:
+        trace = centred(single_line(furniture.trace_line, Style("fangsong", 7, BLOCK_W), fonts, "页脚识别行"))
+    if furniture.draft:
+        draft = centred(single_line(furniture.draft_text, Style("heiti", 12, BLOCK_W), fonts, "草稿标记"))
+    for number, page in enumerate(pages, start=1):
+        for op in page.ops:
+            _draw(canvas, op)
+        if page.numbered:
+            line = page_number_line(number, fonts)
+            gap = SMALL_SIZE
+            line.indent = BLOCK_W - gap - line.width() if number % 2 else gap
+            _draw(canvas, ("line", line, LEFT + line.indent, baseline(BOTTOM + 7 * MM, SMALL_SIZE), BLACK, 100, ""))
+        if trace is not None:
+            _draw(canvas, ("line", trace, LEFT + trace.indent, PAGE_H - 8 * MM, GREY, 100, ""))
+        if draft is not None:
+            _draw(canvas, ("line", draft, LEFT + draft.indent, baseline(18 * MM, 12), RED, 100, ""))
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _draw(canvas: Canvas, op: tuple) -> None:
+    """Execute one display-list operation (y from the top is flipped here)."""
+    kind = op[0]
+    if kind == "line":
+        _, line, x, base, color, scale, _tag = op
+        text = canvas.beginText(x, PAGE_H - base)
+        text.setFillColor(color)
+        if scale != 100:
+            text.setHorizScale(scale)
+        text.setCharSpace(line.char_space)
+        for font, run in line.segments():
+            text.setFont(font, line.size)
+            text.textOut(run)
+        canvas.drawText(text)
+    elif kind == "rule":
+        _, x1, x2, y, width, color = op
+        canvas.setStrokeColor(color)
+        canvas.setLineWidth(width)
+        canvas.line(x1, PAGE_H - y, x2, PAGE_H - y)
+    elif kind == "star":
+        _, cx, cy, radius, color = op
+        path = canvas.beginPath()
+        for i in range(10):
+            r = radius if i % 2 == 0 else radius * 0.382
+            angle = math.pi / 2 + i * math.pi / 5
+            point = (cx + r * math.cos(angle), PAGE_H - cy + r * math.sin(angle))
+            path.moveTo(*point) if i == 0 else path.lineTo(*point)
+        path.close()
+        canvas.setFillColor(color)
+        canvas.drawPath(path, stroke=0, fill=1)
+    elif kind == "image":
+        _, reader, x, top, width, height = op
+        canvas.drawImage(reader, x, PAGE_H - top - height, width, height)
+    elif kind == "box":
+        _, x, top, width, height, line_width = op
+        canvas.setStrokeColor(BLACK)
+        canvas.setLineWidth(line_width)
+        canvas.rect(x, PAGE_H - top - height, width, height, stroke=1, fill=0)

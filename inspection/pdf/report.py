@@ -1,0 +1,85 @@
+"""A single visit's inspection report (检查记录) for the file: facts, checklist answers, findings, photos."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .annex import BODY_PITCH, block_style, place_photos, place_table
+from .document import Table, VisitReport
+from .fonts import fontset
+from .glyphs import check_glyphs
+from .layout import BLOCK_W, BODY_SIZE, Flow, Furniture, Page, render
+from .titles import balanced_title
+from .typeset import Style
+
+FACT = Style("fangsong", BODY_SIZE, BLOCK_W, grid_chars=28)
+
+
+def build_visit_report(report: VisitReport, *, font_dir: str | None = None,
+                       font_paths: Mapping[str, str] | None = None) -> bytes:
+    """Typeset a visit report and return the PDF bytes."""
+    fonts = fontset(font_dir, font_paths)
+    check_glyphs(report, fonts=fonts)
+    flow = Flow(fonts, [Page()])
+    flow.place(balanced_title(report.title, fonts, "标题"), tag="title")
+    flow.skip(1)
+    for index, (label, value) in enumerate(report.facts, start=1):
+        where = f"基本情况第{index}项"
+        hang = Style("fangsong", BODY_SIZE, BLOCK_W, grid_chars=28, indent=(len(label) + 1) * BODY_PITCH)
+        flow.paragraph(f"{label}：{value}", hang, where)
+    sections = [("检查清单", _answers), ("发现的问题", _findings), ("现场照片", _photos)]
+    numerals = "一二三四五"
+    number = 0
+    for heading, writer in sections:
+        if not writer(None, report):
+            continue
+        flow.skip(1)
+        flow.paragraph(f"{numerals[number]}、{heading}", block_style("h1"), f"{heading}标题", keep_with_next=1)
+        number += 1
+        writer(flow, report)
+    furniture = Furniture(fonts, trace_line=report.footer, draft=report.draft, draft_text=report.warning)
+    return render(flow.pages, furniture, title=report.title, author="")
+
+
+def _answers(flow: Flow | None, report: VisitReport) -> bool:
+    """Write the checklist answers as a table (or tell whether there are any)."""
+    if flow is None:
+        return bool(report.answers)
+    table = Table(columns=["编号", "类别", "检查内容", "结果", "说明"], widths=[1.2, 1.8, 5, 1.3, 3],
+                  rows=[[a.code, a.category, a.text, a.result, a.note] for a in report.answers])
+    place_table(flow, table, "检查清单")
+    return True
+
+
+def _findings(flow: Flow | None, report: VisitReport) -> bool:
+    """Write each finding: category, checklist item, description, people involved."""
+    if flow is None:
+        return bool(report.findings)
+    for index, finding in enumerate(report.findings, start=1):
+        where = f"问题{index}"
+        head = f"{index}. {finding.category}"
+        if finding.item:
+            head += f"（{finding.item}）"
+        flow.paragraph(f"{head}：{finding.description}", block_style("p"), where)
+        people = "；".join(_person(p) for p in finding.persons)
+        extra = [text for text in (f"涉及人员：{people}" if people else "",
+                                   f"严重程度：{finding.severity}" if finding.severity else "",
+                                   f"审核状态：{finding.status}" if finding.status else "") if text]
+        if extra:
+            flow.paragraph("　".join(extra), block_style("p"), where)
+    return True
+
+
+def _person(person) -> str:
+    """Return 姓名（职务，层级）."""
+    details = "，".join(x for x in (person.post, person.level) if x)
+    return f"{person.name}（{details}）" if details else person.name
+
+
+def _photos(flow: Flow | None, report: VisitReport) -> bool:
+    """Put the visit's photos two to a page, starting on a new page."""
+    if flow is None:
+        return bool(report.photos)
+    if flow.slot > 2:
+        flow.new_page()
+    place_photos(flow, report.photos, "现场照片")
+    return True
