@@ -28,6 +28,7 @@ BLUEPRINT_MODULES = (
     "inspection.audit.views",
     "inspection.photos.views",
     "inspection.sync.api",
+    "inspection.field.views",
 )
 
 COMMAND_MODULES = (

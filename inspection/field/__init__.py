@@ -1,0 +1,1 @@
+"""The offline field app (外勤记录) served at /field/: app shell, manifest and service worker."""

@@ -1,0 +1,376 @@
+// The outbox sender: records in batches (each batch kept until the server answers, so a retry resends the
+// same batch_id), then photos one by one (never again once the server has one), then the review changes
+// and fresh assignments. Retries with backoff; one tab at a time (Web Locks).
+import { ApiError, call, putPhoto, setToken } from './api.js';
+import { announce, events, kvGet, kvSet, req, tx } from './db.js';
+import { onServer, payload, problems } from './model.js';
+import { now, uuid } from './util.js';
+import { config } from './config.js';
+
+const ACCEPTED = new Set(['created', 'updated', 'unchanged', 'conflict']);
+const BOOTSTRAP_MAX_AGE = 10 * 60 * 1000;
+let batchSize = 50;
+let attempt = 0;
+let retryTimer = null;
+let soonTimer = null;
+let progress = idle();
+
+function idle() {
+  return { running: false, phase: '', records: [0, 0], photos: [0, 0], bytes: [0, 0], current: null,
+    error: null, retryAt: null };
+}
+
+/** The latest progress (this tab's, or the one another tab announced). */
+export function currentProgress() {
+  return progress;
+}
+
+events.addEventListener('progress', (e) => { progress = e.detail.progress; });
+
+let lastAnnounce = 0;
+function report(changes, force = true) {
+  progress = { ...progress, ...changes };
+  const t = Date.now();
+  if (force || t - lastAnnounce > 120) {
+    lastAnnounce = t;
+    announce({ type: 'progress', progress });
+  }
+}
+
+function isPending(record) {
+  return record.queued && record.rev > record.acked_rev && problems(record).length === 0;
+}
+
+/** Send everything now (if online and signed in); resolves when this round is over. */
+export async function syncNow({ manual = false } = {}) {
+  clearTimeout(soonTimer);
+  if (!navigator.onLine) {
+    report({ ...idle(), error: { offline: true } });
+    return false;
+  }
+  if (!navigator.locks) return run(manual);
+  return navigator.locks.request('field-sync', { ifAvailable: !manual }, (lock) => (lock ? run(manual) : false));
+}
+
+/** Sync a little later if anything waits (after an edit), so a burst of typing becomes one send. */
+export function syncSoon(ms = 2500) {
+  clearTimeout(soonTimer);
+  soonTimer = setTimeout(async () => {
+    if (progress.running || !navigator.onLine || (progress.retryAt && progress.retryAt > Date.now())) return;
+    const records = await tx(['records'], 'readonly', (t) => req(t.objectStore('records').getAll()));
+    if (records.some(isPending) || (await photosToSend()).length) syncNow();
+  }, ms);
+}
+
+function scheduleRetry() {
+  attempt += 1;
+  const delay = Math.min(60000, 1000 * 2 ** Math.min(attempt - 1, 6)) * (0.8 + Math.random() * 0.4);
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(() => syncNow(), delay);
+  return Date.now() + delay;
+}
+
+async function run(manual) {
+  const session = await kvGet('session');
+  if (!session || !session.token || session.invalid) return false;
+  setToken(session.token);
+  clearTimeout(retryTimer);
+  report({ ...idle(), running: true, phase: 'records' });
+  try {
+    await pushRecords();
+    report({ phase: 'photos' });
+    await pushPhotos();
+    report({ phase: 'pull' });
+    await pullChanges();
+    const boot = await kvGet('bootstrap');
+    if (manual || !boot || Date.now() - Date.parse(boot.at) > BOOTSTRAP_MAX_AGE) await refreshBootstrap();
+    attempt = 0;
+    await kvSet('last_sync', now());
+    report({ running: false, phase: 'done', current: null });
+    return true;
+  } catch (error) {
+    const e = error instanceof ApiError ? error : new ApiError(-1, 'client', String(error && error.message));
+    if (e.status === 401) {
+      await kvSet('session', { ...session, invalid: true });
+      announce({ type: 'auth' });
+      report({ running: false, error: { code: e.code, message: e.message }, current: null });
+      return false;
+    }
+    const retryAt = e.transient ? scheduleRetry() : null;
+    report({ running: false, error: { code: e.code, message: e.message, status: e.status }, retryAt, current: null });
+    return false;
+  }
+}
+
+async function deviceId() {
+  let id = await kvGet('device_id');
+  if (!id) {
+    id = uuid();
+    await kvSet('device_id', id);
+  }
+  return id;
+}
+
+async function nextBatch() {
+  const kept = await kvGet('batch');
+  if (kept) return kept;
+  const all = await tx(['records'], 'readonly', (t) => req(t.objectStore('records').getAll()));
+  const pending = all.filter(isPending).sort((a, b) => (a.type === b.type ? a.created_at.localeCompare(b.created_at)
+    : a.type === 'visit' ? -1 : 1));
+  if (!pending.length) return null;
+  let chosen = pending.slice(0, Math.min(batchSize, config.maxRecordsPerBatch || batchSize));
+  const device = await deviceId();
+  const build = (records) => ({ device_id: device, batch_id: uuid(), records: records.map(payload) });
+  let body = build(chosen);
+  while (chosen.length > 1 && JSON.stringify(body).length > config.maxSyncBytes * 0.9) {
+    chosen = chosen.slice(0, Math.ceil(chosen.length / 2));
+    body = build(chosen);
+  }
+  const batch = { body, revs: Object.fromEntries(chosen.map((r) => [r.id, r.rev])), created_at: now() };
+  await kvSet('batch', batch);  // kept until answered: a retry resends the very same batch_id
+  return batch;
+}
+
+async function pushRecords() {
+  const total = (await tx(['records'], 'readonly', (t) => req(t.objectStore('records').getAll())))
+    .filter(isPending).length;
+  let done = 0;
+  report({ records: [0, total] });
+  for (let round = 0; round < 1000; round += 1) {
+    const batch = await nextBatch();
+    if (!batch) return;
+    let response;
+    try {
+      response = await call('POST', '/sync', batch.body, { timeout: 120000 });
+    } catch (error) {
+      if (error.transient || error.status === 401) throw error;
+      if (error.status === 413 && batch.body.records.length > 1) {
+        batchSize = Math.max(1, Math.floor(batch.body.records.length / 2));
+        await tx(['kv'], 'readwrite', (t) => req(t.objectStore('kv').delete('batch')));
+        continue;
+      }
+      await settle(batch, null, error);
+      done += batch.body.records.length;
+      report({ records: [done, Math.max(total, done)] });
+      continue;
+    }
+    await settle(batch, response, null);
+    done += batch.body.records.length;
+    report({ records: [done, Math.max(total, done)] });
+  }
+}
+
+/** Apply the server's per-record answers (or a whole-batch refusal) and drop the kept batch, atomically. */
+async function settle(batch, response, error) {
+  const results = new Map(((response && response.results) || []).map((r) => [String(r.id), r]));
+  const ids = Object.keys(batch.revs);
+  await tx(['records', 'photos', 'kv'], 'readwrite', async (t) => {
+    const records = t.objectStore('records');
+    const photos = t.objectStore('photos');
+    for (const sent of batch.body.records) {
+      const record = await req(records.get(sent.id));
+      if (!record) continue;
+      let result = results.get(sent.id);
+      if (!result && error) {
+        result = { status: 'error', code: error.code, message: error.message, errors: error.details };
+      }
+      if (!result) continue;  // the server did not answer for it: it stays in the outbox
+      record.acked_rev = Math.max(record.acked_rev, batch.revs[sent.id]);
+      record.result = { status: result.status, version: result.version ?? null,
+        missing_photos: result.missing_photos || [], errors: result.errors || {}, conflicts: result.conflicts || {},
+        message: result.message || (result.error && result.error.message) || '', code: result.code || '', at: now() };
+      if (ACCEPTED.has(result.status) && result.version != null) record.base_version = result.version;
+      if (result.status === 'conflict' && record.rev === batch.revs[sent.id]) adoptServer(record, result.conflicts);
+      await req(records.put(record));
+      if (!ACCEPTED.has(result.status) || sent.type !== 'finding') continue;
+      const missing = new Set(result.missing_photos || []);
+      for (const entry of sent.data.photos || []) {
+        const photo = await req(photos.get(entry.sha256));
+        if (photo && !photo.uploaded && !missing.has(entry.sha256)) {  // the server already holds it
+          photo.uploaded = true;
+          photo.uploaded_at = now();
+          photo.blob = null;
+          await req(photos.put(photo));
+        }
+      }
+    }
+    await req(t.objectStore('kv').delete('batch'));
+  });
+  announce({ type: 'records', ids });
+}
+
+/**
+ * After a conflict the server kept its value and holds ours beside it for the reviewer: take the server's
+ * value into the phone's copy, so that a later, unrelated edit does not send ours again as a fresh change.
+ */
+function adoptServer(record, conflicts) {
+  for (const [key, pair] of Object.entries(conflicts || {})) {
+    if (!pair || typeof pair !== 'object' || !('server' in pair)) continue;
+    const [prefix, ident] = key.includes(':') ? key.split(/:(.*)/s) : [key, null];
+    if (prefix === 'photo' && record.type === 'finding') {
+      const photos = record.data.photos.filter((p) => p.sha256 !== ident);
+      if (pair.server) photos.push({ sha256: ident, caption: pair.server.caption || '', taken_at: pair.server.taken_at ?? null });
+      record.data.photos = photos;
+    } else if (prefix === 'answer' && record.type === 'visit') {
+      if (pair.server) record.data.answers[ident] = { result: pair.server.result, note: pair.server.note || '' };
+      else delete record.data.answers[ident];
+    } else if (ident === null && key in record.data) {
+      record.data[key] = pair.server;
+    }
+  }
+}
+
+async function photosToSend() {
+  return tx(['records', 'photos'], 'readonly', async (t) => {
+    const records = await req(t.objectStore('records').getAll());
+    const out = [];
+    const seen = new Set();
+    for (const record of records) {
+      if (record.type !== 'finding' || !onServer(record)) continue;
+      for (const entry of record.data.photos) {
+        if (seen.has(entry.sha256)) continue;
+        seen.add(entry.sha256);
+        const photo = await req(t.objectStore('photos').get(entry.sha256));
+        if (photo && !photo.uploaded && !photo.error && photo.blob) out.push({ sha256: photo.sha256, size: photo.size });
+      }
+    }
+    return out;
+  });
+}
+
+async function markPhoto(sha256, changes) {
+  await tx(['photos'], 'readwrite', async (t) => {
+    const store = t.objectStore('photos');
+    const photo = await req(store.get(sha256));
+    if (photo) await req(store.put({ ...photo, ...changes }));
+  });
+  announce({ type: 'photos', ids: [sha256] });
+}
+
+async function pushPhotos() {
+  const queue = await photosToSend();
+  const totalBytes = queue.reduce((n, p) => n + p.size, 0);
+  let doneBytes = 0;
+  report({ photos: [0, queue.length], bytes: [0, totalBytes] });
+  for (const [index, item] of queue.entries()) {
+    const photo = await tx(['photos'], 'readonly', (t) => req(t.objectStore('photos').get(item.sha256)));
+    if (!photo || photo.uploaded || !photo.blob) continue;
+    report({ current: { sha256: item.sha256, loaded: 0, total: item.size } });
+    try {
+      await putPhoto(item.sha256, photo.blob, (loaded) => {
+        report({ current: { sha256: item.sha256, loaded, total: item.size }, bytes: [doneBytes + loaded, totalBytes] },
+          false);
+      });
+      await markPhoto(item.sha256, { uploaded: true, uploaded_at: now(), blob: null, error: null });
+    } catch (error) {
+      if (error.transient || error.status === 401) throw error;
+      await markPhoto(item.sha256, { error: { status: error.status, code: error.code, message: error.message,
+        details: error.details } });
+    }
+    doneBytes += item.size;
+    report({ photos: [index + 1, queue.length], bytes: [doneBytes, totalBytes], current: null });
+  }
+}
+
+/** Pull review outcomes ("需补充" and the like) for my records since the last cursor. */
+async function pullChanges() {
+  for (let page = 0; page < 50; page += 1) {
+    const cursor = await kvGet('cursor');
+    const query = cursor != null ? `?since=${encodeURIComponent(cursor)}` : '';
+    const response = await call('GET', `/changes${query}`);
+    const changes = response.changes || response.events || response.items || [];
+    await tx(['records', 'notices', 'kv'], 'readwrite', async (t) => {
+      for (const change of changes) await applyChange(t, change);
+      if (response.cursor != null) await req(t.objectStore('kv').put(response.cursor, 'cursor'));
+    });
+    if (changes.length) announce({ type: 'records', ids: changes.map((c) => String(c.entity_id || c.id)) });
+    if (!response.has_more || response.cursor == null || response.cursor === cursor) return;
+  }
+}
+
+const SIMPLE_FIELDS = new Set(['description', 'location', 'severity', 'category', 'occurred_at', 'item_code']);
+
+function applyField(record, name, value) {
+  if (SIMPLE_FIELDS.has(name) && (value === null || typeof value === 'string')) {
+    record.data[name] = value ?? (name === 'item_code' ? null : '');
+    return true;
+  }
+  if (name === 'persons' && Array.isArray(value) && value.every((p) => p && typeof p.name === 'string')) {
+    record.data.persons = value.map((p) => ({ name: p.name, post: p.post || '', cadre_level: p.cadre_level || 'other' }));
+    return true;
+  }
+  return false;
+}
+
+/** Apply one change from the server: review outcomes become notices; others' edits update an idle copy. */
+async function applyChange(t, change) {
+  const id = String(change.entity_id || '');
+  if (!id || (change.entity_type && change.entity_type !== 'finding')) return;
+  const body = change.payload || {};
+  const at = change.created_at || now();
+  const notices = t.objectStore('notices');
+  const store = t.objectStore('records');
+  const record = await req(store.get(id));
+  if (body.status) {
+    const previous = (await req(notices.get(id))) || {};
+    const note = change.kind === 'review' ? (body.note || '') : (previous.note || '');
+    await req(notices.put({ ...previous, id, status: body.status, label: body.status_label || '', note, at,
+      kind: change.kind, description: previous.description || (record ? record.data.description : '') }));
+    if (record) record.review = { status: body.status, note, at };
+  }
+  if (!record) return;
+  const idle = record.rev <= record.acked_rev;  // nothing of ours waiting: the server's copy may replace it
+  const device = await req(t.objectStore('kv').get('device_id'));
+  const ours = body.source === 'sync' && body.device === device;
+  let inStep = change.kind === 'review';
+  if (change.kind === 'edited' && idle && !ours && body.fields) {
+    inStep = Object.entries(body.fields).map(([name, value]) => applyField(record, name, value)).every(Boolean);
+  }
+  if (change.kind === 'conflict_resolved' && body.field) {
+    inStep = idle && applyField(record, body.field, body.value);
+    if (record.result && record.result.conflicts) {
+      delete record.result.conflicts[body.field];
+      if (!Object.keys(record.result.conflicts).length && record.result.status === 'conflict') {
+        record.result.status = 'updated';
+      }
+    }
+  }
+  if (idle && inStep && body.version != null && body.version > (record.base_version || 0)) {
+    record.base_version = body.version;
+  }
+  await req(store.put(record));
+}
+
+/** Fetch the assignments, checklists and units again and keep them for offline days. */
+export async function refreshBootstrap() {
+  const data = await call('GET', '/bootstrap');
+  await tx(['kv'], 'readwrite', async (t) => {
+    const kv = t.objectStore('kv');
+    await req(kv.put({ data, at: now() }, 'bootstrap'));
+    // A new phone has no records to hear about: start the change feed where the server is now.
+    if (data.cursor != null && (await req(kv.get('cursor'))) == null) await req(kv.put(data.cursor, 'cursor'));
+  });
+  announce({ type: 'bootstrap' });
+  return data;
+}
+
+/** Retry records the server refused as a whole batch (after a fix on the server, say). */
+export async function retryRefused(ids) {
+  await tx(['records'], 'readwrite', async (t) => {
+    const store = t.objectStore('records');
+    for (const id of ids) {
+      const record = await req(store.get(id));
+      if (record && record.rev <= record.acked_rev) {
+        record.rev = record.acked_rev + 1;
+        await req(store.put(record));
+      }
+    }
+  });
+  announce({ type: 'records', ids });
+  return syncNow({ manual: true });
+}
+
+/** Clear a photo's refusal so it is sent again (after the inspector replaced or downscaled it). */
+export function clearPhotoError(sha256) {
+  return markPhoto(sha256, { error: null });
+}

@@ -1,0 +1,231 @@
+// A finding: what, when, where, who, how serious, and photos; every change is saved as it is made.
+import { config } from '../config.js';
+import { current, findTarget, groupedItems } from '../bootstrap.js';
+import { allPhotos, getRecord } from '../db.js';
+import { addPhoto, deleteFinding, everSent, modify, patch, photoCounts, removePhoto, stateOf,
+  StorageFullError } from '../model.js';
+import { downscale, inspect, storageStatus } from '../photos.js';
+import { clearPhotoError, currentProgress } from '../sync.js';
+import { T } from '../text.js';
+import { bar, confirm, dialog, notice, reviewBadge, stateBadge, toast } from '../ui.js';
+import { bytes, fromLocalInput, h, toLocalInput } from '../util.js';
+import { serverMessage } from './visit.js';
+
+let thumbUrls = [];
+
+function fail(error) {
+  toast(error instanceof StorageFullError ? T.storageFull : `${T.saveFailed}${error.message}`, 'bad');
+}
+
+const save = (id, path) => (e) => patch(id, path, e.target.value, { quiet: true }).catch(fail);
+
+/** Render one finding's form. */
+export async function render(root, { id }) {
+  const finding = await getRecord(id);
+  if (!finding || finding.type !== 'finding') {
+    root.append(h('p.empty', '记录不存在。'), h('a.button.big', { href: '#/' }, T.back));
+    return;
+  }
+  const [boot, visit, photos] = await Promise.all([current(), getRecord(finding.visit_id), allPhotos()]);
+  const photoBySha = new Map(photos.map((p) => [p.sha256, p]));
+  const { campaign } = findTarget(boot, visit && visit.target_id);
+  const item = [...groupedItems(boot, campaign).values()].flat().find((it) => it.code === finding.data.item_code);
+  const d = finding.data;
+  const back = visit ? `#/v/${visit.id}` : '#/';
+
+  root.append(h('div.screen-head', h('a.back', { href: back, 'aria-label': T.back }, '‹'),
+    h('div', h('h1', T.findingTitle), h('p.muted.small', visit ? visit.label : '')),
+    stateBadge(stateOf(finding))));
+  if (finding.review && finding.review.status) {
+    root.append(notice(finding.review.status === 'returned' ? 'bad' : 'info', reviewBadge(finding.review.status),
+      finding.review.note ? h('div.server-line', finding.review.note) : null));
+  }
+  serverMessage(root, finding);
+
+  const form = h('div.form');
+  if (d.item_code) {
+    form.append(h('div.field', h('span.label', T.item), h('p.readonly', h('span.code', d.item_code), ' ',
+      item ? item.text : ''), h('p.muted.small', `${T.category}：${d.category}`)));
+  } else {
+    const categories = [...new Set([...config.categories, ...[...groupedItems(boot, campaign).keys()]])];
+    form.append(h('label', T.category, h('select', { name: 'category', onchange: save(id, 'data.category') },
+      h('option', { value: '' }, T.chooseCategory),
+      categories.map((c) => h('option', { value: c, selected: c === d.category }, c)))));
+  }
+  form.append(
+    h('label', T.description, h('textarea', { name: 'description', rows: 5, placeholder: T.descriptionHint,
+      value: d.description, oninput: save(id, 'data.description') })),
+    h('div.two', h('label', T.occurredAt, h('input', { name: 'occurred_at', type: 'datetime-local',
+      value: toLocalInput(d.occurred_at),
+      onchange: (e) => patch(id, 'data.occurred_at', fromLocalInput(e.target.value), { quiet: true }).catch(fail) })),
+    h('label', T.location, h('input', { name: 'location', value: d.location, placeholder: T.locationHint,
+      maxLength: 200, oninput: save(id, 'data.location') }))),
+    h('div.field', h('span.label', T.severity), h('div.seg', { role: 'group', 'aria-label': T.severity },
+      Object.entries(config.severities).map(([value, label]) => h(`button.seg-sev-${value}`, { type: 'button',
+        'aria-pressed': String(d.severity === value), onclick: () => patch(id, 'data.severity', value).catch(fail) },
+      label)))),
+    personsBlock(finding),
+    photosBlock(finding, photoBySha));
+  root.append(form);
+
+  root.append(h('div.bottom-actions', h('a.button.big.primary.wide', { href: back }, T.done),
+    h('p.muted.small.center', T.savedLocal),
+    h('button.big.quiet.danger.wide', { type: 'button', onclick: () => remove(finding, back) }, T.deleteFinding)));
+}
+
+function personsBlock(finding) {
+  const persons = finding.data.persons;
+  const set = (index, key) => (e) => modify(finding.id, (r) => {
+    if (r.data.persons[index]) r.data.persons[index][key] = e.target.value;
+  }, { quiet: true }).catch(fail);
+  return h('fieldset.persons', h('legend', T.persons),
+    persons.map((person, index) => h('div.person', { dataset: { index } },
+      h('div.two', h('label', T.personName, h('input', { name: 'person_name', value: person.name, maxLength: 40,
+        oninput: set(index, 'name') })),
+      h('label', T.personPost, h('input', { name: 'person_post', value: person.post, maxLength: 100,
+        oninput: set(index, 'post') }))),
+      h('div.person-foot', h('label.grow', T.cadreLevel, h('select', { name: 'cadre_level', onchange: set(index, 'cadre_level') },
+        Object.entries(config.cadreLevels).map(([value, label]) =>
+          h('option', { value, selected: value === person.cadre_level }, label)))),
+      h('button.quiet.danger', { type: 'button', 'aria-label': T.remove,
+        onclick: () => modify(finding.id, (r) => { r.data.persons.splice(index, 1); }).catch(fail) }, T.remove)))),
+    h('button.big.wide', { type: 'button', onclick: () => modify(finding.id, (r) => {
+      r.data.persons.push({ name: '', post: '', cadre_level: 'staff' });
+    }).catch(fail) }, T.addPerson));
+}
+
+function photosBlock(finding, photoBySha) {
+  for (const url of thumbUrls) URL.revokeObjectURL(url);
+  thumbUrls = [];
+  const camera = h('input.hidden-file', { type: 'file', accept: 'image/*', capture: 'environment', name: 'camera',
+    onchange: (e) => addFiles(finding.id, e.target) });
+  const gallery = h('input.hidden-file', { type: 'file', accept: 'image/*', multiple: true, name: 'gallery',
+    onchange: (e) => addFiles(finding.id, e.target) });
+  const { all, got } = photoCounts(finding, photoBySha);
+  const progress = currentProgress();
+  return h('fieldset.photos', h('legend', T.photos,
+    all && finding.base_version != null ? h('span.muted.small.photo-count', ` ${T.photosExpected(got, all)}`) : null),
+  h('div.two', h('button.big.primary', { type: 'button', onclick: () => camera.click() }, T.takePhoto),
+    h('button.big', { type: 'button', onclick: () => gallery.click() }, T.pickPhoto)), camera, gallery,
+  finding.data.photos.length ? h('ul.thumbs', finding.data.photos.map((entry, index) => {
+    const photo = photoBySha.get(entry.sha256) || {};
+    let url = '';
+    if (photo.thumb) {
+      url = URL.createObjectURL(photo.thumb);
+      thumbUrls.push(url);
+    }
+    const sending = progress.running && progress.current && progress.current.sha256 === entry.sha256;
+    const status = photo.uploaded ? h('span.badge.ok', T.photoUploaded)
+      : photo.error ? h('span.badge.bad', T.photoError)
+        : h('span.badge', sending ? T.photoSending : T.photoWaiting);
+    return h('li.thumb', { dataset: { sha256: entry.sha256 } },
+      url ? h('img', { src: url, alt: `${T.photos} ${index + 1}` }) : h('div.noimg', '—'),
+      h('div.thumb-meta', status, h('span.muted.small', bytes(photo.size))),
+      sending ? bar(progress.current.loaded, progress.current.total) : null,
+      photo.error ? photoErrorBlock(finding, entry, photo) : null,
+      h('input', { name: 'caption', placeholder: T.caption, value: entry.caption || '', maxLength: 200,
+        oninput: (e) => captionChanged(finding, entry.sha256, e.target.value) }),
+      h('button.quiet.danger.small', { type: 'button', onclick: async () => {
+        if (await confirm(T.removePhotoConfirm, { ok: T.remove, kind: 'danger' })) {
+          removePhoto(finding.id, entry.sha256).catch(fail);
+        }
+      } }, T.remove));
+  })) : h('p.muted', T.noPhotos));
+}
+
+/** Save a photo's caption in place (other fields and photos, maybe changed in another tab, stay). */
+function captionChanged(finding, sha256, caption) {
+  modify(finding.id, (r) => {
+    const entry = r.data.photos.find((p) => p.sha256 === sha256);
+    if (entry) entry.caption = caption;
+  }, { quiet: true }).catch(fail);
+}
+
+function photoErrorBlock(finding, entry, photo) {
+  const e = photo.error;
+  const shrinkable = photo.blob && (e.status === 413 || e.code === 'too_large' || e.code === 'too_many_pixels');
+  const replace = async () => {
+    const smaller = await downscale(photo.blob);
+    if (!smaller.ok) {
+      toast(T.downscaleFailed, 'bad');
+      return;
+    }
+    smaller.taken_at = entry.taken_at;
+    try {
+      await addPhoto(finding.id, smaller);
+      await removePhoto(finding.id, entry.sha256);
+    } catch (error) { fail(error); }
+  };
+  return h('div.photo-error', h('div.server-line', e.message || e.code),
+    shrinkable ? h('span.muted.small', T.photoOffer) : null,
+    shrinkable ? h('button.small.primary', { type: 'button', onclick: replace }, T.downscale)
+      : h('button.small', { type: 'button', onclick: () => clearPhotoError(entry.sha256) }, T.retryRecord));
+}
+
+async function addFiles(findingId, input) {
+  const files = [...input.files];
+  input.value = '';
+  for (const file of files) {
+    let photo;
+    try {
+      photo = await inspect(file);
+    } catch {
+      toast(T.photoUnreadable, 'bad');
+      continue;
+    }
+    if (!photo.ok) photo = await offerDownscale(photo);
+    if (!photo) continue;
+    const storage = await storageStatus().catch(() => null);
+    if (storage && storage.quota && storage.free < photo.blob.size * 2 + photo.thumb.size) {
+      toast(T.storageFull, 'bad');
+      continue;
+    }
+    try {
+      await addPhoto(findingId, photo);
+    } catch (error) {
+      fail(error);
+    }
+  }
+}
+
+/** Explain why the server would refuse this photo and offer to shrink it; resolve with the result or null. */
+async function offerDownscale(photo) {
+  const reasons = {
+    too_large: () => T.photoTooLarge(bytes(photo.size), bytes(config.maxPhotoBytes)),
+    too_many_pixels: () => T.photoTooManyPixels((photo.pixels / 1e6).toFixed(1), Math.floor(config.maxPhotoPixels / 1e6)),
+    wrong_type: () => T.photoWrongType,
+    unreadable: () => T.photoUnreadable,
+  };
+  const text = (reasons[photo.reason] || reasons.unreadable)();
+  if (photo.reason === 'unreadable' || !photo.width) {
+    await dialog({ title: T.photos, body: [h('p', text)], buttons: [{ label: T.close, value: null }] });
+    return null;
+  }
+  const choice = await dialog({ title: T.photos, className: 'photo-offer', body: [h('p', text), h('p', T.photoOffer)],
+    buttons: [{ label: T.cancel, value: null }, { label: T.downscale, value: 'downscale', kind: 'primary' }] });
+  if (choice !== 'downscale') return null;
+  const smaller = await downscale(photo.file);
+  if (!smaller.ok) {
+    toast(T.downscaleFailed, 'bad');
+    return null;
+  }
+  toast(`已缩小为 ${bytes(smaller.size)}`);
+  return smaller;
+}
+
+async function remove(finding, back) {
+  if (everSent(finding)) {
+    toast(T.cannotDeleteSent, 'bad');
+    return;
+  }
+  if (!(await confirm(T.deleteFindingConfirm, { ok: T.remove, kind: 'danger' }))) return;
+  await deleteFinding(finding.id).catch(fail);
+  location.hash = back;
+}
+
+/** Update photo progress bars without re-rendering the form. */
+export function onProgress(progress) {
+  if (!progress.current) return;
+  const li = document.querySelector(`li.thumb[data-sha256="${progress.current.sha256}"] .progress .fill`);
+  if (li) li.style.width = `${Math.round((progress.current.loaded / progress.current.total) * 100)}%`;
+}

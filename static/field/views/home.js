@@ -1,0 +1,88 @@
+// Home: "需补充" requests first, then visits in progress, then my campaigns and my team's targets.
+import { current } from '../bootstrap.js';
+import { allNotices, allRecords } from '../db.js';
+import { startVisit, StorageFullError } from '../model.js';
+import { storageStatus } from '../photos.js';
+import { T } from '../text.js';
+import { badge, notice, toast } from '../ui.js';
+import { bytes, clip, h, when, windowText } from '../util.js';
+import { locate } from './visit.js';
+
+/** Render the home screen. */
+export async function render(root) {
+  const [boot, records, notices, storage] = await Promise.all([current(), allRecords(), allNotices(),
+    storageStatus().catch(() => null)]);
+  const visits = records.filter((r) => r.type === 'visit');
+  const findings = new Map(records.filter((r) => r.type === 'finding').map((r) => [r.id, r]));
+
+  const returned = notices.filter((n) => n.status === 'returned');
+  if (returned.length) {
+    root.append(h('section.card.returned', h('h2', `${T.returnedTitle}（${returned.length}）`),
+      h('p.muted', T.returnedHint),
+      h('ul.plain', returned.map((n) => {
+        const local = findings.get(n.id);
+        const edited = local && local.updated_at > n.at;
+        return h('li', h('a.row-link', { href: local ? `#/f/${n.id}` : '#/' },
+          h('strong', clip((local && local.data.description) || n.description || T.findingTitle, 30)),
+          n.note ? h('span.note', n.note) : null,
+          edited ? badge('已修改，待发送/审核', 'warn') : null));
+      }))));
+  }
+  if (storage && storage.low) root.append(notice('warn', T.storageLow(bytes(storage.usage), bytes(storage.quota))));
+  else if (storage && !storage.persisted && records.length) root.append(notice('info', T.notPersisted));
+
+  const open = visits.filter((v) => !v.data.ended_at);
+  if (open.length) {
+    root.append(h('section', h('h2', T.inProgress), open.map((v) => h('a.card.target.open', { href: `#/v/${v.id}` },
+      h('div.target-main', h('strong.unit', v.label || '—'), h('span.muted', `${T.startedAt} ${when(v.data.started_at)}`)),
+      h('span.button.big.primary', T.continueVisit)))));
+  }
+
+  root.append(h('h2', T.myCampaigns));
+  if (!boot || !boot.campaigns.length) {
+    root.append(h('p.muted.empty', boot ? T.noCampaigns : T.dataNever));
+  } else {
+    for (const campaign of boot.campaigns) root.append(campaignCard(campaign, visits));
+  }
+  if (boot) root.append(h('p.muted.small.foot', T.dataAsOf(when(boot.at))));
+}
+
+function campaignCard(campaign, visits) {
+  return h('section.card.campaign', h('h3', campaign.title),
+    campaign.start ? h('p.muted.small', `${campaign.start} 至 ${campaign.end}`) : null,
+    h('ul.plain.targets', campaign.targets.map((target) => targetRow(campaign, target, visits))));
+}
+
+function targetRow(campaign, target, visits) {
+  const mine = visits.filter((v) => v.target_id === target.id);
+  const open = mine.find((v) => !v.data.ended_at);
+  const ended = mine.filter((v) => v.data.ended_at).sort((a, b) => b.data.ended_at.localeCompare(a.data.ended_at));
+  let status;
+  let actions;
+  const start = () => begin(campaign, target);
+  if (open) {
+    status = badge(T.stInProgress, 'warn');
+    actions = [h('a.button.big.primary', { href: `#/v/${open.id}` }, T.continueVisit)];
+  } else if (ended.length) {
+    status = badge(`${T.stDone} ${when(ended[0].data.ended_at)}`, 'ok');
+    actions = [h('a.button.big', { href: `#/v/${ended[0].id}` }, T.viewVisit),
+      h('button.big.quiet', { type: 'button', onclick: start }, T.againVisit)];
+  } else {
+    status = badge(T.stNotStarted);
+    actions = [h('button.big.primary', { type: 'button', onclick: start }, T.startVisit)];
+  }
+  return h('li.target', { dataset: { target: target.id } },
+    h('div.target-main', h('strong.unit', target.label || target.unitName), status,
+      target.plannedStart ? h('span.muted.small', `${T.targetPlanned} ${windowText(target.plannedStart, target.plannedEnd)}`) : null),
+    h('div.target-actions', actions));
+}
+
+async function begin(campaign, target) {
+  try {
+    const visit = await startVisit(target, { campaignId: campaign.id, label: target.label || target.unitName });
+    if (visit.data.lat == null && visit.rev === 1) locate(visit.id);
+    location.hash = `#/v/${visit.id}`;
+  } catch (error) {
+    toast(error instanceof StorageFullError ? T.storageFull : `${T.saveFailed}${error.message}`, 'bad');
+  }
+}

@@ -1,0 +1,95 @@
+// The outbox: what is waiting (records, photos, bytes), the progress of a send, and every server answer.
+import { allPhotos, allRecords, kvGet } from '../db.js';
+import { delivered, outboxSummary, photoCounts, stateOf } from '../model.js';
+import { currentProgress, retryRefused, syncNow } from '../sync.js';
+import { T } from '../text.js';
+import { bar, notice, reviewBadge, stateBadge } from '../ui.js';
+import { bytes, clip, h, when } from '../util.js';
+import { serverMessage } from './visit.js';
+
+/** Render the outbox. */
+export async function render(root) {
+  const [records, photos, lastSync] = await Promise.all([allRecords(), allPhotos(), kvGet('last_sync')]);
+  const photoBySha = new Map(photos.map((p) => [p.sha256, p]));
+  const summary = outboxSummary(records, photos);
+  const progress = currentProgress();
+  const visits = new Map(records.filter((r) => r.type === 'visit').map((r) => [r.id, r]));
+
+  root.append(h('div.screen-head', h('a.back', { href: '#/', 'aria-label': T.back }, '‹'), h('h1', T.outboxTitle)));
+  const count = summary.records.length + summary.photos.length;
+  root.append(h('section.card.outbox-summary',
+    h('p.big-number', count ? T.outboxSummary(summary.records.length, summary.photos.length, bytes(summary.bytes))
+      : T.outboxEmpty),
+    h('div.progress-area', progressBlock(progress)),
+    h('button.big.primary.wide', { type: 'button', id: 'sync-now', disabled: progress.running || !navigator.onLine,
+      onclick: () => syncNow({ manual: true }) }, progress.running ? T.syncing : T.syncNow),
+    h('p.muted.small', lastSync ? T.lastSync(when(lastSync)) : T.neverSynced)));
+
+  const attention = records.filter((r) => !delivered(r) || stateOf(r) === 'conflict'
+    || (r.type === 'finding' && photoCounts(r, photoBySha).got < r.data.photos.length));
+  const refused = attention.filter((r) => ['error', 'forbidden'].includes(stateOf(r)));
+  if (refused.length) {
+    root.append(h('button.big.wide', { type: 'button', onclick: () => retryRefused(refused.map((r) => r.id)) },
+      `${T.retryRecord}（${refused.length}）`));
+  }
+  root.append(h('ul.plain.outbox-list', attention.sort((a, b) => (a.type === b.type ? 0 : a.type === 'visit' ? -1 : 1))
+    .map((r) => recordRow(r, visits, photoBySha, progress))));
+}
+
+function progressBlock(p) {
+  if (!p.running) {
+    if (p.error && p.error.offline) return notice('info', T.syncOffline);
+    if (p.error && p.retryAt) return notice('warn', T.syncRetry(Math.max(1, Math.round((p.retryAt - Date.now()) / 1000))));
+    if (p.error) return notice('bad', T.syncFailed, p.error.message || p.error.code);
+    return null;
+  }
+  return [
+    bar(p.records[0], p.records[1], T.recordsProgress(p.records[0], p.records[1]), 'records-bar'),
+    bar(p.bytes[0], p.bytes[1], `${T.photosProgress(p.photos[0], p.photos[1])} · ${bytes(p.bytes[0])}/${bytes(p.bytes[1])}`,
+      'photos-bar'),
+  ];
+}
+
+function recordRow(record, visits, photoBySha, progress) {
+  const state = stateOf(record);
+  const visit = record.type === 'visit' ? record : visits.get(record.visit_id);
+  const title = record.type === 'visit' ? `${T.recordVisit} · ${record.label || ''}`
+    : `${T.recordFinding} · ${(visit && visit.label) || ''} · ${record.data.category || ''}`;
+  const body = h('div');
+  serverMessage(body, record);
+  const photoRows = record.type === 'finding' ? record.data.photos.map((entry) => {
+    const photo = photoBySha.get(entry.sha256) || {};
+    const sending = progress.running && progress.current && progress.current.sha256 === entry.sha256;
+    return h('li.photo-row', { dataset: { sha256: entry.sha256 } },
+      h('span', `${entry.sha256.slice(0, 8)}… · ${bytes(photo.size)}`),
+      photo.uploaded ? h('span.badge.ok', T.photoUploaded) : photo.error ? h('span.badge.bad', T.photoError)
+        : h('span.badge', sending ? T.photoSending : T.photoWaiting),
+      sending ? bar(progress.current.loaded, progress.current.total) : null,
+      photo.error ? h('div.server-line', photo.error.message) : null);
+  }) : [];
+  const { all, got } = record.type === 'finding' ? photoCounts(record, photoBySha) : { all: 0, got: 0 };
+  return h('li.card.outbox-row', { dataset: { record: record.id, state } },
+    h('a.row-link', { href: record.type === 'visit' ? `#/v/${record.id}` : `#/f/${record.id}` },
+      h('strong', title), ' ', stateBadge(state), ' ', reviewBadge(record.review && record.review.status)),
+    record.type === 'finding' ? h('p', clip(record.data.description, 50)) : null,
+    body,
+    all ? h('p.muted.small.photo-count', T.photosExpected(got, all)) : null,
+    photoRows.length ? h('ul.plain.photo-rows', photoRows) : null);
+}
+
+/** Redraw the progress bars as a send goes on. */
+export function onProgress(p) {
+  const area = document.querySelector('.outbox-summary .progress-area');
+  if (!area) return;
+  const block = progressBlock(p);
+  area.replaceChildren(...(Array.isArray(block) ? block : block ? [block] : []));
+  const button = document.getElementById('sync-now');
+  if (button) {
+    button.disabled = p.running || !navigator.onLine;
+    button.textContent = p.running ? T.syncing : T.syncNow;
+  }
+  if (p.current) {
+    const fill = document.querySelector(`li.photo-row[data-sha256="${p.current.sha256}"] .progress .fill`);
+    if (fill) fill.style.width = `${Math.round((p.current.loaded / p.current.total) * 100)}%`;
+  }
+}

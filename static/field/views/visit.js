@@ -1,0 +1,149 @@
+// A visit: the checklist by category with big pass / fail / n.a. buttons, the findings, and ending it.
+import { current, findTarget, groupedItems } from '../bootstrap.js';
+import { allPhotos, findingsOf, getRecord, kvGet } from '../db.js';
+import { endVisit, findingFor, patch, photoCounts, problems, setAnswer, stateOf, StorageFullError } from '../model.js';
+import { T } from '../text.js';
+import { confirm, errorLines, notice, reviewBadge, stateBadge, toast } from '../ui.js';
+import { clip, clock, h, when } from '../util.js';
+import { syncNow } from '../sync.js';
+
+const RESULTS = [['pass', T.pass], ['fail', T.fail], ['na', T.na]];
+
+/** Record the phone's position on a visit, if the inspector allows it (never blocks anything). */
+export async function locate(visitId) {
+  const settings = (await kvGet('settings')) || {};
+  if (settings.gps === false || !navigator.geolocation) return;
+  navigator.geolocation.getCurrentPosition(
+    (pos) => patch(visitId, { 'data.lat': pos.coords.latitude, 'data.lon': pos.coords.longitude,
+      'data.accuracy': Math.round(pos.coords.accuracy) }),
+    () => {}, { enableHighAccuracy: true, timeout: 30000, maximumAge: 120000 });
+}
+
+function fail(error) {
+  toast(error instanceof StorageFullError ? T.storageFull : `${T.saveFailed}${error.message}`, 'bad');
+}
+
+/** Render one visit. */
+export async function render(root, { id }) {
+  const visit = await getRecord(id);
+  if (!visit || visit.type !== 'visit') {
+    root.append(h('p.empty', '记录不存在（可能已在退出登录时清除）。'), h('a.button.big', { href: '#/' }, T.back));
+    return;
+  }
+  const [boot, findings, photos] = await Promise.all([current(), findingsOf(id), allPhotos()]);
+  const photoBySha = new Map(photos.map((p) => [p.sha256, p]));
+  const { campaign, target } = findTarget(boot, visit.target_id);
+  const groups = groupedItems(boot, campaign);
+  const byItem = new Map(findings.filter((f) => f.data.item_code).map((f) => [f.data.item_code, f]));
+  const ended = !!visit.data.ended_at;
+  const d = visit.data;
+
+  root.append(h('div.screen-head', h('a.back', { href: '#/', 'aria-label': T.back }, '‹'),
+    h('div', h('h1', visit.label || (target && target.label) || T.visitTitle),
+      h('p.muted.small', `${T.startedAt} ${when(d.started_at)}`, ended ? ` · ${T.endedAt} ${clock(d.ended_at)}` : '',
+        ' · ', d.lat != null ? T.gpsOn(d.accuracy ?? '?') : T.gpsNone)),
+    stateBadge(stateOf(visit))));
+  serverMessage(root, visit);
+  if (ended) root.append(notice('info', T.visitEnded(when(d.ended_at)), ' ', T.reopenHint));
+
+  let answered = 0;
+  let total = 0;
+  const sections = [];
+  for (const [category, items] of groups) {
+    const done = items.filter((it) => d.answers[it.code]).length;
+    answered += done;
+    total += items.length;
+    sections.push(h('details.category', { open: done < items.length || !ended },
+      h('summary', h('span', category), h('span.count', `${done}/${items.length}`)),
+      items.map((item) => itemRow(visit, item, byItem.get(item.code)))));
+  }
+  root.append(h('section.checklist', h('h2', `${T.checklist}（${answered}/${total}）`), sections));
+
+  root.append(h('section.findings', h('h2', `${T.findings}（${findings.length}）`),
+    findings.length ? h('ul.plain', findings.map((f) => findingRow(f, photoBySha))) : h('p.muted', T.noFindings),
+    h('button.big.wide', { type: 'button', onclick: async () => {
+      try {
+        const f = await findingFor(visit, null, '');
+        location.hash = `#/f/${f.id}`;
+      } catch (error) { fail(error); }
+    } }, T.addOtherFinding)));
+
+  root.append(h('label.block', T.visitNotes, h('textarea', { rows: 3, value: d.notes || '',
+    oninput: (e) => patch(id, 'data.notes', e.target.value, { quiet: true }).catch(fail) })));
+
+  if (!ended) {
+    root.append(h('div.bottom-actions', h('button.big.primary.wide', { type: 'button', id: 'end-visit',
+      onclick: () => finish(visit, groups, findings, total - answered) }, T.endVisit)));
+  }
+}
+
+function itemRow(visit, item, finding) {
+  const answer = visit.data.answers[item.code] || {};
+  const choose = async (result) => {
+    try {
+      const next = answer.result === result ? null : result;
+      await setAnswer(visit.id, item.code, next);
+      if (next === 'fail') {
+        const f = await findingFor(visit, item);
+        location.hash = `#/f/${f.id}`;
+      } else if (finding && next !== 'fail') {
+        toast(T.failHasFinding);
+      }
+    } catch (error) { fail(error); }
+  };
+  return h('div.item', { dataset: { code: item.code } },
+    h('p.item-text', h('span.code', item.code), ' ', item.text, item.photoRequired ? h('span.tag', T.photoRequired) : null),
+    item.guidance ? h('details.guidance', h('summary', T.guidance), h('p', item.guidance)) : null,
+    h('div.seg', { role: 'group', 'aria-label': item.text }, RESULTS.map(([value, label]) =>
+      h(`button.seg-${value}`, { type: 'button', 'aria-pressed': String(answer.result === value),
+        onclick: () => choose(value) }, label))),
+    finding ? h('a.item-finding', { href: `#/f/${finding.id}` }, `${T.openFinding}：${clip(finding.data.description, 24) || '（未填写）'}`) : null);
+}
+
+function findingRow(finding, photoBySha) {
+  const { all, got } = photoCounts(finding, photoBySha);
+  return h('li', h('a.card.finding-row', { href: `#/f/${finding.id}`, dataset: { finding: finding.id } },
+    h('div', h('strong', finding.data.category || '（未选类别）'), ' ', stateBadge(stateOf(finding)), ' ',
+      reviewBadge(finding.review && finding.review.status)),
+    h('p', clip(finding.data.description, 60) || h('span.muted', '（未填写情况描述）')),
+    all ? h('p.muted.small.photo-count', finding.base_version != null ? T.photosExpected(got, all) : `${T.photos} ${all}`) : null));
+}
+
+/** Show the server's answer on a record (conflict, forbidden, invalid), never swallowed. */
+export function serverMessage(root, record) {
+  const r = record.result;
+  if (!r || !['conflict', 'invalid', 'forbidden', 'error'].includes(r.status)) return;
+  if (r.status !== 'conflict' && record.rev > record.acked_rev) return;  // edited since: it will be sent again
+  const lines = [];
+  if (r.status === 'conflict') lines.push(T.conflictHint);
+  if (r.message) lines.push(r.message);
+  for (const line of errorLines(r.errors)) lines.push(line);
+  for (const [key, pair] of Object.entries(r.conflicts || {})) {
+    const field = key.split('.').map((k) => T.fields[k] || k).join(' · ');
+    lines.push(`${field}：${T.conflictServer}「${show(pair && pair.server)}」，${T.conflictPhone}「${show(pair && pair.phone)}」`);
+  }
+  root.append(notice('bad', h('strong', T.st[r.status]), lines.map((l) => h('div.server-line', l))));
+}
+
+function show(value) {
+  if (value == null) return '';
+  if (typeof value !== 'object') return clip(String(value), 60);
+  return clip(JSON.stringify(value), 60);
+}
+
+async function finish(visit, groups, findings, unanswered) {
+  const notes = [];
+  if (unanswered > 0) notes.push(T.unanswered(unanswered));
+  const items = new Map([...groups.values()].flat().map((it) => [it.code, it]));
+  const missingPhotos = findings.filter((f) => f.data.item_code && (items.get(f.data.item_code) || {}).photoRequired
+    && !f.data.photos.length).length;
+  if (missingPhotos) notes.push(T.needsPhoto(missingPhotos));
+  const held = findings.filter((f) => problems(f).length).length;
+  if (held) notes.push(T.incomplete(held));
+  if (!(await confirm([T.endVisitConfirm, ...notes].join('\n'), { ok: T.endVisit }))) return;
+  try {
+    await endVisit(visit.id);
+    syncNow();
+    location.hash = '#/';
+  } catch (error) { fail(error); }
+}
