@@ -211,8 +211,7 @@ def _draw(canvas: Canvas, op: tuple) -> None:
         _, line, x, base, color, scale, _tag = op
         text = canvas.beginText(x, PAGE_H - base)
         text.setFillColor(color)
-        if scale != 100:
-            text.setHorizScale(scale)
+        text.setHorizScale(scale)  # Tz persists in the graphics state: always set it
         text.setCharSpace(line.char_space)
         for font, run in line.segments():
             text.setFont(font, line.size)

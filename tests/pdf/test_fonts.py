@@ -1,0 +1,133 @@
+"""Fonts: shipped defaults, office-configured fonts, per-character fallback and the missing-glyph error."""
+from __future__ import annotations
+
+import gzip
+import io
+
+import pytest
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from PIL import Image
+
+from inspection.pdf import FontConfigError, MissingGlyphError, build_circular, build_visit_report, check_glyphs
+from inspection.pdf.document import Block
+from inspection.pdf.fontprep import gb2312_chars
+from inspection.pdf.fonts import ROLE_ENV, SHIPPED_DIR, font_options, fontset
+
+from . import pdftools as pt
+from .pdftools import needs_poppler
+from .samples import circular, photo, photo_annex, visit_report
+
+RARE = "镕堃喆昇玥珺赟"
+NOWHERE = "\U0002A6A5"  # 𪚥, CJK Extension B: in no shipped font
+
+
+@pytest.fixture(scope="module")
+def office_font_dir(tmp_path_factory):
+    """A FONT_DIR holding a GB2312-only 仿宋_GB2312.ttf, like the licensed font offices own."""
+    directory = tmp_path_factory.mktemp("office-fonts")
+    font = TTFont(io.BytesIO(gzip.decompress((SHIPPED_DIR / "fangsong.ttf.gz").read_bytes())))
+    options = subset.Options()
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=gb2312_chars())
+    subsetter.subset(font)
+    font.save(directory / "仿宋_GB2312.ttf")
+    return directory
+
+
+def test_shipped_fonts_are_small_and_licensed():
+    files = list(SHIPPED_DIR.glob("*.ttf.gz"))
+    assert {f.name for f in files} == {f"{r}.ttf.gz" for r in ROLE_ENV}
+    assert sum(f.stat().st_size for f in files) < 25_000_000
+    for licence in ("ARPHICPL.TXT", "WQY-COPYING.txt", "OFL.txt"):
+        assert (SHIPPED_DIR / licence).stat().st_size > 1000
+
+
+def test_shipped_body_font_covers_gbk_names():
+    fonts = fontset()
+    body = fonts.primary("fangsong")
+    for char in RARE:
+        assert fonts.font_for("fangsong", char) is body
+
+
+def test_heading_character_missing_from_kaiti_falls_back():
+    fonts = fontset()
+    assert not fonts.primary("kaiti").has("堃")  # the shipped 楷体 is GB 2312 only
+    assert fonts.font_for("kaiti", "堃") is fonts.primary("fangsong")
+    assert fonts.font_for("kaiti", "王") is fonts.primary("kaiti")
+    assert fonts.font_for("fangsong", "7") is fonts.primary("latin")
+
+
+def test_missing_glyph_names_character_and_place(tmp_path):
+    body = [Block("p", "第一段"), Block("p", "第二段"), Block("p", f"涉及人员：张{NOWHERE}")]
+    with pytest.raises(MissingGlyphError) as caught:
+        build_circular(circular(body=body))
+    assert caught.value.char == NOWHERE
+    assert caught.value.where == "正文第3段"
+    assert NOWHERE in str(caught.value) and "正文第3段" in str(caught.value)
+
+    annex = photo_annex([photo(tmp_path, "a.jpg"), photo(tmp_path, "b.jpg")], title="暗访照片")
+    annex.photos[1].problem = f"李{NOWHERE}代签"
+    doc = circular(attachments=[annex])
+    with pytest.raises(MissingGlyphError) as caught:
+        check_glyphs(doc)
+    assert caught.value.where == "附件 第2张照片说明"
+    report = visit_report([])
+    report.findings[0].persons[0].name = f"王{NOWHERE}"
+    with pytest.raises(MissingGlyphError) as caught:
+        build_visit_report(report)
+    assert caught.value.where == "问题1 第1名涉及人员"
+
+
+@needs_poppler
+def test_rare_names_render_through_fallback_from_office_font(tmp_path, office_font_dir):
+    options = {"font_dir": str(office_font_dir)}
+    fonts = fontset(**options)
+    office = fonts.primary("fangsong")
+    assert office.source.path.endswith("仿宋_GB2312.ttf")
+    assert all(not office.has(c) for c in RARE)
+    body = [Block("p", f"涉及人员：{'、'.join(RARE)}。"), Block("h2", "（一）堃")]
+    path = pt.write(tmp_path, build_circular(circular(body=body), **options))
+    assert "、".join(RARE) in pt.text(path)
+    names = [row["name"] for row in pt.fonts(path)]
+    assert any("fangsong-ARPLUMing" in n for n in names), "fallback glyphs come from the shipped 仿宋 substitute"
+    assert all(row["emb"] == "yes" for row in pt.fonts(path))
+    # the lone fallback character in the 楷体 heading is drawn, not an empty box
+    word = next(w for w in pt.words(path) if w.text == "（一）堃")
+    files = pt.render(path, tmp_path, dpi=144, first=word.page, last=word.page)
+    image = Image.open(files[0]).convert("L")
+    scale = 144 / 72
+    width = word.x1 - word.x0
+    glyph = image.crop((int((word.x1 - width / 4) * scale), int(word.y0 * scale),
+                        int(word.x1 * scale), int(word.y1 * scale)))
+    dark = sum(1 for value in glyph.tobytes() if value < 100)
+    assert dark > 40
+
+
+def test_per_role_path_wins_over_font_dir(office_font_dir):
+    shipped_kaiti = str(SHIPPED_DIR / "kaiti.ttf.gz")
+    fonts = fontset(str(office_font_dir), {"fangsong": shipped_kaiti})
+    assert fonts.primary("fangsong").source.path == shipped_kaiti
+
+
+def test_bad_font_configuration_is_refused(tmp_path):
+    with pytest.raises(FontConfigError):
+        fontset(str(tmp_path / "nowhere"))
+    with pytest.raises(FontConfigError):
+        fontset(None, {"fangsong": str(tmp_path / "missing.ttf")})
+    with pytest.raises(FontConfigError):
+        fontset(None, {"songti": str(tmp_path / "x.ttf")})
+    not_a_font = tmp_path / "simfang.ttf"
+    not_a_font.write_bytes(b"not a font at all")
+    with pytest.raises(FontConfigError):
+        fontset(str(tmp_path))
+
+
+def test_font_options_reads_config_then_environment(monkeypatch):
+    monkeypatch.setenv("FONT_KAITI", "/fonts/simkai.ttf")
+    options = font_options({"FONT_DIR": "/fonts", "FONT_FANGSONG": "/fonts/fs.ttc#1"})
+    assert options == {"font_dir": "/fonts", "font_paths": {"fangsong": "/fonts/fs.ttc#1", "kaiti": "/fonts/simkai.ttf"}}
+    monkeypatch.delenv("FONT_KAITI")
+    monkeypatch.delenv("FONT_DIR", raising=False)
+    assert font_options({}) == {"font_dir": None, "font_paths": None}
