@@ -1,0 +1,99 @@
+"""Two pushes at the same moment (a retry racing a slow first attempt) never store anything twice."""
+from __future__ import annotations
+
+import threading
+import uuid
+
+from sqlalchemy import func, select
+
+from inspection.extensions import db
+from inspection.findings.models import Finding, InvolvedPerson
+from inspection.sync.context import ApplyContext
+from inspection.sync.models import SyncBatch
+from inspection.visits.models import Visit
+
+from .helpers import finding_record, push, statuses, visit_record
+
+
+def count(model) -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def in_threads(app, payloads, headers):
+    """POST each payload from its own thread and client, all released at once; return the responses."""
+    barrier = threading.Barrier(len(payloads))
+    responses, errors = [None] * len(payloads), []
+
+    def worker(index):
+        try:
+            client = app.test_client()
+            barrier.wait()
+            responses[index] = client.post("/api/v1/sync", json=payloads[index], headers=headers)
+        except BaseException as exc:  # noqa: BLE001 (reported below, in the test's thread)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(payloads))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    return responses
+
+
+def records_for(world, size=30):
+    vid = uuid.uuid4()
+    return [visit_record(world.targets[0], visit_id=vid)] + [finding_record(vid) for _ in range(size)]
+
+
+def test_the_same_batch_pushed_twice_at_once_is_applied_once(app, world, h1):
+    for round_ in range(3):
+        payload = {"device_id": "phone-1", "batch_id": str(uuid.uuid4()), "records": records_for(world)}
+        first, second = in_threads(app, [payload, payload], h1)
+        assert first.status_code == second.status_code == 200, (first.get_json(), second.get_json())
+        assert first.get_json()["results"] == second.get_json()["results"]
+        assert set(statuses(first)) == {"created"}
+        assert count(SyncBatch) == round_ + 1
+        assert count(Visit) == round_ + 1 and count(Finding) == 30 * (round_ + 1)
+        assert count(InvolvedPerson) == 30 * (round_ + 1)
+
+
+def test_the_same_records_in_two_batches_at_once_are_stored_once(app, world, h1, monkeypatch, caplog):
+    records = records_for(world, size=20)
+    real, both_looked = ApplyContext.prefetch, threading.Barrier(2)
+
+    def prefetch_then_wait(self, records):  # both requests look before either writes (where the DB allows)
+        real(self, records)
+        try:
+            both_looked.wait(timeout=3)
+        except threading.BrokenBarrierError:
+            pass  # SQLite: the other request waits for our write lock, so it cannot look yet
+
+    monkeypatch.setattr(ApplyContext, "prefetch", prefetch_then_wait)
+    payloads = [{"device_id": device, "batch_id": str(uuid.uuid4()), "records": records}
+                for device in ("tab-1", "tab-2")]
+    first, second = in_threads(app, payloads, h1)
+    pairs = sorted(zip(statuses(first), statuses(second)))
+    assert all(sorted(pair) == ["created", "unchanged"] for pair in pairs), pairs
+    assert count(Visit) == 1 and count(Finding) == 20 and count(InvolvedPerson) == 20
+    if db.engine.dialect.name == "postgresql":  # both inserted; the loser fell back to record by record
+        assert "met a concurrent write" in caplog.text
+
+
+def test_a_write_collision_falls_back_to_one_savepoint_per_record(client, world, h1, monkeypatch):
+    vid, existing = uuid.uuid4(), uuid.uuid4()
+    push(client, h1, [visit_record(world.targets[0], visit_id=vid), finding_record(vid, finding_id=existing)])
+    real = ApplyContext.prefetch
+
+    def blind(self, records):  # as if another request had inserted the finding after we looked
+        real(self, records)
+        for record in records:
+            if record["type"] == "finding":
+                self._findings[record["id"]] = None
+
+    monkeypatch.setattr(ApplyContext, "prefetch", blind)
+    response = push(client, h1, [finding_record(vid), finding_record(vid, finding_id=existing),
+                                 finding_record(vid, severity="catastrophic")])
+    assert statuses(response) == ["created", "unchanged", "invalid"]
+    assert count(Finding) == 2
