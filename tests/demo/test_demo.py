@@ -55,6 +55,10 @@ def test_demo_refuses_a_non_empty_database_unless_forced(app, runner):
 
 
 def test_every_demo_user_can_sign_in_and_reach_a_home_page(app, runner, client):
+    from flask import url_for
+
+    from inspection.core.views import ROLE_HOME
+
     assert runner.invoke(args=["demo"]).exit_code == 0
     for username in ("admin", "coordinator", "reviewer", "viewer", "inspector1", "liaison1"):
         client.post("/logout")
@@ -62,4 +66,7 @@ def test_every_demo_user_can_sign_in_and_reach_a_home_page(app, runner, client):
         assert response.status_code == 302, username
         home = client.get("/home", follow_redirects=True)
         assert home.status_code == 200, username
-        assert "明察暗访" in home.get_data(as_text=True)
+        role = db.session.scalar(select(User.role).where(User.username == username))
+        with app.test_request_context():
+            expected = url_for(ROLE_HOME[role][0])
+        assert home.request.path == expected, (username, home.request.path)
