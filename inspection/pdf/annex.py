@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from .document import Attachment, Block, PhotoEntry, Table
 from .fonts import FontSet
-from .images import print_copy, reader
+from .images import print_copies, reader
 from .layout import BLOCK_W, BODY_SIZE, BOTTOM, LEFT, LINES, MM, PITCH, SMALL_SIZE, Flow, Page, centred, slot_top
 from .typeset import Line, Style, break_lines, single_line
 from .titles import balanced_title
@@ -71,6 +71,7 @@ def caption_lines(entry: PhotoEntry, number: int, fonts: FontSet, where: str) ->
 def place_photos(flow: Flow, photos: list[PhotoEntry], label: str) -> None:
     """Put photos two to a page: each photo fitted to its half of the page, the caption beneath it."""
     fonts = flow.fonts
+    slots = []  # (page, top of the half, caption lines, photo box height)
     region_top = slot_top(flow.slot)
     for index, entry in enumerate(photos):
         number = index + 1
@@ -78,16 +79,17 @@ def place_photos(flow: Flow, photos: list[PhotoEntry], label: str) -> None:
             flow.new_page()
             region_top = slot_top(0)
         half = (BOTTOM - region_top) / 2
-        top = region_top + (index % 2) * half
         lines = caption_lines(entry, number, fonts, f"{label} 第{number}张照片说明")
-        box_h = half - len(lines) * CAPTION_PITCH - 8 * MM
-        data, px_w, px_h = print_copy(entry.path, BLOCK_W, box_h, f"{label} 第{number}张照片")
+        slots.append((flow.page, region_top + (index % 2) * half, lines, half - len(lines) * CAPTION_PITCH - 8 * MM))
+    copies = print_copies([(entry.path, BLOCK_W, box_h, f"{label} 第{i}张照片")
+                           for i, (entry, (_, _, _, box_h)) in enumerate(zip(photos, slots), start=1)])
+    for (page, top, lines, box_h), (data, px_w, px_h) in zip(slots, copies):
         scale = min(BLOCK_W / px_w, box_h / px_h)
         width, height = px_w * scale, px_h * scale
-        flow.page.image(reader(data), LEFT + (BLOCK_W - width) / 2, top, width, height)
+        page.image(reader(data), LEFT + (BLOCK_W - width) / 2, top, width, height)
         y = top + height + 2 * MM
         for line in lines:
-            flow.page.text(line, LEFT, y, tag="caption")
+            page.text(line, LEFT, y, tag="caption")
             y += CAPTION_PITCH
     flow.slot = LINES
 

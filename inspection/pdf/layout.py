@@ -1,15 +1,21 @@
 """Page geometry of GB/T 9704-2012, a page display list, grid flow of paragraphs, and the PDF renderer."""
 from __future__ import annotations
 
+import gzip
 import io
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from fontTools.pens.basePen import BasePen
+from fontTools.ttLib import TTFont
+
+from reportlab import rl_config
 from reportlab.lib.colors import CMYKColor
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from .fonts import FontSet
+from .fonts import FontSet, shipped_source
 from .typeset import Line, Style, break_lines, single_line
 
 MM = 72 / 25.4
@@ -25,6 +31,9 @@ EM_TOP = 0.88  # baseline sits 0.88 em below the top of a CJK em box
 BODY_SIZE = 16.0  # 3号
 TITLE_SIZE = 22.0  # 2号
 SMALL_SIZE = 14.0  # 4号
+
+# Binary streams: ASCII85 would add a quarter to every photo and font and cost time (process-wide setting).
+rl_config.useA85 = 0
 
 RED = CMYKColor(0, 0.8, 0.8, 0)
 BLACK = CMYKColor(0, 0, 0, 1)
@@ -188,6 +197,8 @@ def render(pages: list[Page], furniture: Furniture, *, title: str, author: str) 
     if furniture.draft:
         draft = centred(single_line(furniture.draft_text, Style("heiti", 12, BLOCK_W), fonts, "草稿标记"))
     for number, page in enumerate(pages, start=1):
+        if draft is not None:
+            _watermark(canvas)
         for op in page.ops:
             _draw(canvas, op)
         if page.numbered:
@@ -202,6 +213,58 @@ def render(pages: list[Page], furniture: Furniture, *, title: str, author: str) 
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()
+
+
+class _PathPen(BasePen):
+    """Turn glyph outlines into a reportlab path (quadratic curves become cubic ones)."""
+
+    def __init__(self, glyph_set, path, scale: float, dx: float):
+        super().__init__(glyph_set)
+        self.path, self.scale, self.dx = path, scale, dx
+
+    def _point(self, point):
+        return self.dx + point[0] * self.scale, point[1] * self.scale
+
+    def _moveTo(self, p0):
+        self.path.moveTo(*self._point(p0))
+
+    def _lineTo(self, p1):
+        self.path.lineTo(*self._point(p1))
+
+    def _curveToOne(self, p1, p2, p3):
+        self.path.curveTo(*self._point(p1), *self._point(p2), *self._point(p3))
+
+    def _closePath(self):
+        self.path.close()
+
+
+@lru_cache(maxsize=1)
+def _watermark_font() -> TTFont:
+    """Open the shipped 黑体 with fontTools (for outlines only)."""
+    with open(shipped_source("heiti").path, "rb") as handle:
+        return TTFont(io.BytesIO(gzip.decompress(handle.read())), lazy=True)
+
+
+def _watermark(canvas: Canvas, text: str = "草稿", size: float = 150) -> None:
+    """Print a large, light, diagonal 草稿 under the content, as outlines so text extraction ignores it."""
+    font = _watermark_font()
+    glyph_set, cmap = font.getGlyphSet(), font.getBestCmap()
+    scale = size / font["head"].unitsPerEm
+    names = [cmap[ord(char)] for char in text]
+    width = sum(glyph_set[name].width for name in names) * scale
+    canvas.saveState()
+    canvas.setFillColor(RED)
+    canvas.setFillAlpha(0.08)
+    canvas.translate(PAGE_W / 2, PAGE_H / 2)
+    canvas.rotate(45)
+    path = canvas.beginPath()
+    x = -width / 2
+    for name in names:
+        glyph_set[name].draw(_PathPen(glyph_set, path, scale, x))
+        x += glyph_set[name].width * scale
+    canvas.translate(0, -size * 0.35)
+    canvas.drawPath(path, stroke=0, fill=1, fillMode=0)
+    canvas.restoreState()
 
 
 def _draw(canvas: Canvas, op: tuple) -> None:

@@ -114,9 +114,10 @@ def test_photos_are_downscaled_for_print(sample):
     out = __import__("subprocess").run(["pdfimages", "-list", str(path)], capture_output=True, text=True).stdout
     for line in out.splitlines()[2:]:
         parts = line.split()
-        width, height, x_ppi = int(parts[3]), int(parts[4]), int(parts[12])
+        width, height, encoding, x_ppi = int(parts[3]), int(parts[4]), parts[8], int(parts[12])
         assert width < 1600 and height < 1200
-        assert 150 <= x_ppi <= 230, line
+        assert encoding == "jpeg", "print copies are embedded as JPEG, not decoded to raw pixels"
+        assert 150 <= x_ppi <= 200, line
 
 
 def test_dates_use_arabic_numerals_without_padding(sample):
