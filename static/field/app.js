@@ -14,7 +14,7 @@ import * as finding from './views/finding.js';
 import * as outbox from './views/outbox.js';
 import * as me from './views/me.js';
 
-const ROUTES = { '': home, v: visit, f: finding, outbox, me };
+const ROUTES = { '': home, v: visit, f: finding, outbox, me, login };
 const view = document.getElementById('view');
 let active = { module: null, params: null, stale: false, token: 0 };
 
@@ -54,6 +54,7 @@ async function route({ keepScroll = false } = {}) {
   active = { ...active, module, params, stale: false };
   window.scrollTo(0, keepScroll && sameScreen ? y : 0);
   await updateChrome(session);
+  authBanner(session, module);
   if (!document.documentElement.dataset.ready) {
     document.documentElement.dataset.ready = '1';
     performance.mark('field-interactive');
@@ -95,6 +96,20 @@ function refresh() {
     return;
   }
   route({ keepScroll: true });
+}
+
+/** Tell the inspector the device token was refused; work goes on offline and waits for a new sign-in. */
+function authBanner(session, module) {
+  const banners = document.getElementById('banners');
+  const existing = banners.querySelector('.auth');
+  const show = !!(session && session.invalid) && module !== login;
+  if (!show) {
+    if (existing) existing.remove();
+    return;
+  }
+  if (existing) return;
+  banners.append(h('div.notice.bad.auth', { role: 'alert' }, T.tokenExpired, ' ',
+    h('a.button.small.primary', { href: '#/login' }, T.signInAgain)));
 }
 
 /** Update the header: offline badge, outbox chip, overall progress. */

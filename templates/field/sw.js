@@ -37,9 +37,11 @@ self.addEventListener('fetch', (event) => {
   if (PRECACHE.includes(url.pathname)) event.respondWith(fromCache(url.pathname, request));
 });
 
+let opened = null;  // the cache handle, opened once per worker start
+
 async function fromCache(key, request) {
-  const cache = await caches.open(CACHE);
-  const hit = await cache.match(key);
+  if (!opened) opened = caches.open(CACHE);
+  const hit = await (await opened).match(key);
   if (hit) return hit;
   return fetch(request);
 }

@@ -2,7 +2,8 @@
 
 FIELD_TEST_DELAYS="sync_after=3,photo_before=1.5" holds each POST /api/v1/sync reply for 3 s after the
 batch was applied, and waits 1.5 s before reading each PUT /api/v1/photos body, so a test can kill the
-server at a known point. Without the variable this is the plain app.
+server at a known point. FIELD_BLANK_PAGE=1 adds /blank, the baseline page of bench/field_bench.py.
+Without the variables this is the plain app.
 """
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ def slow(wsgi, delays: dict[str, float]):
     return middleware
 
 
+BLANK = "<!doctype html><html lang=zh-CN><meta charset=utf-8><title>blank</title><body></body></html>"
+
 app = create_app()
+if os.environ.get("FIELD_BLANK_PAGE"):
+    app.add_url_rule("/blank", "bench_blank", lambda: BLANK)
 if _delays():
     app.wsgi_app = slow(app.wsgi_app, _delays())  # type: ignore[method-assign]

@@ -32,6 +32,7 @@ def arrived(server, visit_id: str) -> dict:
             return {
                 "visits": db.session.scalar(select(func.count()).select_from(Visit).where(Visit.id == vid)),
                 "answers": _answers(db.session.get(Visit, vid)),
+                "position": _position(db.session.get(Visit, vid)),
                 "findings": {str(f.id): {"description": f.description, "category": f.category,
                                          "severity": f.severity, "in_conflict": f.in_conflict,
                                          "conflicts": f.conflicts, "version": f.version,
@@ -53,6 +54,11 @@ def _answers(visit) -> dict:
     if visit is None:
         return {}
     return {a.item.code: a.result for a in visit.answers}
+
+
+def _position(visit) -> tuple | None:
+    """Return a visit's recorded position (lat, lon, accuracy)."""
+    return None if visit is None or visit.lat is None else (visit.lat, visit.lon, visit.accuracy)
 
 
 def batch_count(server, status: str | None = None) -> int:

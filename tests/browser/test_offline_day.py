@@ -13,7 +13,8 @@ from .serverdb import arrived
 def test_a_day_offline_then_everything_arrives_exactly_once(server, phone, tmp_path):
     files = [tmp_path / f"photo-{i}.jpg" for i in range(3)]
     shas = [make_photo(path, seed=i) for i, path in enumerate(files)]
-    context = phone(server)
+    context = phone(server, permissions=["geolocation"],
+                    geolocation={"latitude": 30.5728, "longitude": 104.0668, "accuracy": 12})
     page = context.new_page()
     uploads = []
     page.on("request", lambda r: uploads.append(r.url.rsplit("/", 1)[-1])
@@ -68,6 +69,7 @@ def test_a_day_offline_then_everything_arrives_exactly_once(server, phone, tmp_p
     wait_synced(page)
     state = arrived(server, visit_id)
     assert state["visits"] == 1
+    assert state["position"] == (30.5728, 104.0668, 12)
     assert state["finding_ids"] == sorted([first, second])
     assert state["answers"] == {"A01": "fail", "A02": "pass", "A03": "na", "A04": "pass", "A05": "pass"}
     assert state["photo_refs_by_finding"] == {first: sorted(shas[:2]), second: [shas[2]]}
@@ -79,6 +81,11 @@ def test_a_day_offline_then_everything_arrives_exactly_once(server, phone, tmp_p
     assert state["findings"][first]["severity"] == "moderate"
     assert state["findings"][second]["category"] == "办公用房"
     assert Counter(uploads) == Counter(shas)  # each photo went up exactly once
+
+    page.evaluate(f"location.hash = '#/f/{first}'")
+    page.wait_for_selector("li.thumb")
+    assert "照片 已收到 2/2" in page.inner_text("fieldset.photos legend")
+    assert page.locator("li.thumb .badge.ok").count() == 2
 
     # Through the API as well: the original served back has the hash it was stored under.
     client = server.app.test_client()

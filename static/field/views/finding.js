@@ -34,11 +34,11 @@ export async function render(root, { id }) {
   const back = visit ? `#/v/${visit.id}` : '#/';
 
   root.append(h('div.screen-head', h('a.back', { href: back, 'aria-label': T.back }, '‹'),
-    h('div', h('h1', T.findingTitle), h('p.muted.small', visit ? visit.label : '')),
-    stateBadge(stateOf(finding))));
-  if (finding.review && finding.review.status) {
-    root.append(notice(finding.review.status === 'returned' ? 'bad' : 'info', reviewBadge(finding.review.status),
-      finding.review.note ? h('div.server-line', finding.review.note) : null));
+    h('div', h('h1', T.findingTitle), h('p.muted.small.meta', visit ? visit.label : '', ' ', stateBadge(stateOf(finding)),
+      ' ', reviewBadge(finding.review && finding.review.status)))));
+  if (finding.review && finding.review.note) {
+    root.append(notice(finding.review.status === 'returned' ? 'bad' : 'info', h('strong', T.review[finding.review.status]
+      || finding.review.status), h('div.server-line', finding.review.note)));
   }
   serverMessage(root, finding);
 
@@ -55,11 +55,11 @@ export async function render(root, { id }) {
   form.append(
     h('label', T.description, h('textarea', { name: 'description', rows: 5, placeholder: T.descriptionHint,
       value: d.description, oninput: save(id, 'data.description') })),
-    h('div.two', h('label', T.occurredAt, h('input', { name: 'occurred_at', type: 'datetime-local',
+    h('label', T.occurredAt, h('input', { name: 'occurred_at', type: 'datetime-local',
       value: toLocalInput(d.occurred_at),
       onchange: (e) => patch(id, 'data.occurred_at', fromLocalInput(e.target.value), { quiet: true }).catch(fail) })),
     h('label', T.location, h('input', { name: 'location', value: d.location, placeholder: T.locationHint,
-      maxLength: 200, oninput: save(id, 'data.location') }))),
+      maxLength: 200, oninput: save(id, 'data.location') })),
     h('div.field', h('span.label', T.severity), h('div.seg', { role: 'group', 'aria-label': T.severity },
       Object.entries(config.severities).map(([value, label]) => h(`button.seg-sev-${value}`, { type: 'button',
         'aria-pressed': String(d.severity === value), onclick: () => patch(id, 'data.severity', value).catch(fail) },
@@ -201,7 +201,8 @@ async function offerDownscale(photo) {
     await dialog({ title: T.photos, body: [h('p', text)], buttons: [{ label: T.close, value: null }] });
     return null;
   }
-  const choice = await dialog({ title: T.photos, className: 'photo-offer', body: [h('p', text), h('p', T.photoOffer)],
+  const title = photo.reason === 'wrong_type' ? T.photoTypeTitle : T.photoLargeTitle;
+  const choice = await dialog({ title, className: 'photo-offer', body: [h('p', text), h('p', T.photoOffer)],
     buttons: [{ label: T.cancel, value: null }, { label: T.downscale, value: 'downscale', kind: 'primary' }] });
   if (choice !== 'downscale') return null;
   const smaller = await downscale(photo.file);

@@ -10,8 +10,7 @@ import { locate } from './visit.js';
 
 /** Render the home screen. */
 export async function render(root) {
-  const [boot, records, notices, storage] = await Promise.all([current(), allRecords(), allNotices(),
-    storageStatus().catch(() => null)]);
+  const [boot, records, notices] = await Promise.all([current(), allRecords(), allNotices()]);
   const visits = records.filter((r) => r.type === 'visit');
   const findings = new Map(records.filter((r) => r.type === 'finding').map((r) => [r.id, r]));
 
@@ -28,10 +27,11 @@ export async function render(root) {
           edited ? badge('已修改，待发送/审核', 'warn') : null));
       }))));
   }
-  if (storage && storage.low) root.append(notice('warn', T.storageLow(bytes(storage.usage), bytes(storage.quota))));
-  else if (storage && !storage.persisted && records.length) root.append(notice('info', T.notPersisted));
+  root.append(storageNotice(records.length > 0));
 
-  const open = visits.filter((v) => !v.data.ended_at);
+  // Visits in progress whose target is no longer in the assignments (campaign closed, team changed).
+  const known = new Set(((boot && boot.campaigns) || []).flatMap((c) => c.targets.map((t) => t.id)));
+  const open = visits.filter((v) => !v.data.ended_at && !known.has(v.target_id));
   if (open.length) {
     root.append(h('section', h('h2', T.inProgress), open.map((v) => h('a.card.target.open', { href: `#/v/${v.id}` },
       h('div.target-main', h('strong.unit', v.label || '—'), h('span.muted', `${T.startedAt} ${when(v.data.started_at)}`)),
@@ -45,6 +45,16 @@ export async function render(root) {
     for (const campaign of boot.campaigns) root.append(campaignCard(campaign, visits));
   }
   if (boot) root.append(h('p.muted.small.foot', T.dataAsOf(when(boot.at))));
+}
+
+/** A slot filled once the browser has estimated the storage (so the first screen does not wait for it). */
+function storageNotice(hasWork) {
+  const slot = h('div.storage-slot');
+  storageStatus().then((storage) => {
+    if (storage && storage.low) slot.append(notice('warn', T.storageLow(bytes(storage.usage), bytes(storage.quota))));
+    else if (storage && !storage.persisted && hasWork) slot.append(notice('info', T.notPersisted));
+  }).catch(() => {});
+  return slot;
 }
 
 function campaignCard(campaign, visits) {
@@ -67,6 +77,9 @@ function targetRow(campaign, target, visits) {
     status = badge(`${T.stDone} ${when(ended[0].data.ended_at)}`, 'ok');
     actions = [h('a.button.big', { href: `#/v/${ended[0].id}` }, T.viewVisit),
       h('button.big.quiet', { type: 'button', onclick: start }, T.againVisit)];
+  } else if (target.doneAt) {
+    status = badge(`${T.stDone} ${when(target.doneAt)}`, 'ok');
+    actions = [h('button.big.quiet', { type: 'button', onclick: start }, T.againVisit)];
   } else {
     status = badge(T.stNotStarted);
     actions = [h('button.big.primary', { type: 'button', onclick: start }, T.startVisit)];

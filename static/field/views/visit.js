@@ -1,7 +1,7 @@
 // A visit: the checklist by category with big pass / fail / n.a. buttons, the findings, and ending it.
 import { current, findTarget, groupedItems } from '../bootstrap.js';
 import { allPhotos, findingsOf, getRecord, kvGet } from '../db.js';
-import { endVisit, findingFor, patch, photoCounts, problems, setAnswer, stateOf, StorageFullError } from '../model.js';
+import { endVisit, findingFor, modify, patch, photoCounts, problems, setAnswer, stateOf, StorageFullError } from '../model.js';
 import { T } from '../text.js';
 import { confirm, errorLines, notice, reviewBadge, stateBadge, toast } from '../ui.js';
 import { clip, clock, h, when } from '../util.js';
@@ -40,9 +40,8 @@ export async function render(root, { id }) {
 
   root.append(h('div.screen-head', h('a.back', { href: '#/', 'aria-label': T.back }, '‹'),
     h('div', h('h1', visit.label || (target && target.label) || T.visitTitle),
-      h('p.muted.small', `${T.startedAt} ${when(d.started_at)}`, ended ? ` · ${T.endedAt} ${clock(d.ended_at)}` : '',
-        ' · ', d.lat != null ? T.gpsOn(d.accuracy ?? '?') : T.gpsNone)),
-    stateBadge(stateOf(visit))));
+      h('p.muted.small.meta', `${T.startedAt} ${when(d.started_at)}`, ended ? ` · ${T.endedAt} ${clock(d.ended_at)}` : '',
+        ' · ', d.lat != null ? T.gpsOn(d.accuracy ?? '?') : T.gpsNone, ' ', stateBadge(stateOf(visit))))));
   serverMessage(root, visit);
   if (ended) root.append(notice('info', T.visitEnded(when(d.ended_at)), ' ', T.reopenHint));
 
@@ -97,7 +96,12 @@ function itemRow(visit, item, finding) {
     h('div.seg', { role: 'group', 'aria-label': item.text }, RESULTS.map(([value, label]) =>
       h(`button.seg-${value}`, { type: 'button', 'aria-pressed': String(answer.result === value),
         onclick: () => choose(value) }, label))),
-    finding ? h('a.item-finding', { href: `#/f/${finding.id}` }, `${T.openFinding}：${clip(finding.data.description, 24) || '（未填写）'}`) : null);
+    finding ? h('a.item-finding', { href: `#/f/${finding.id}` }, `${T.openFinding}：${clip(finding.data.description, 24) || '（未填写）'}`) : null,
+    answer.result ? h('details.answer-note', { open: !!answer.note }, h('summary', T.answerNote),
+      h('input', { name: 'answer_note', value: answer.note || '', maxLength: 2000, placeholder: T.answerNoteHint,
+        oninput: (e) => modify(visit.id, (r) => {
+          if (r.data.answers[item.code]) r.data.answers[item.code].note = e.target.value;
+        }, { quiet: true }).catch(fail) })) : null);
 }
 
 function findingRow(finding, photoBySha) {
