@@ -26,8 +26,9 @@ def place_blocks(flow: Flow, blocks: list[Block], where_prefix: str) -> None:
     """Lay body blocks on the grid, keeping headings with the following line."""
     for index, block in enumerate(blocks, start=1):
         heading = block.kind in ("h1", "h2")
-        flow.paragraph(block.text, block_style(block.kind), f"{where_prefix}第{index}段",
-                       keep_with_next=1 if heading and index < len(blocks) else 0)
+        for text in [part for part in block.text.splitlines() if part.strip()] or [""]:
+            flow.paragraph(text.strip(), block_style(block.kind), f"{where_prefix}第{index}段",
+                           keep_with_next=1 if heading and index < len(blocks) else 0)
 
 
 def attachment_label(number: int, total: int) -> str:
@@ -47,12 +48,12 @@ def start_attachment(flow: Flow, attachment: Attachment, number: int, total: int
     flow.skip(1)
 
 
-def place_attachment(flow: Flow, attachment: Attachment, number: int, total: int) -> None:
-    """Lay out one attachment after its heading."""
+def place_attachment(flow: Flow, attachment: Attachment, number: int, total: int, reserve: float = 0.0) -> None:
+    """Lay out one attachment after its heading (`reserve`: room to leave on an even last page of photos)."""
     start_attachment(flow, attachment, number, total)
     label = attachment_label(number, total)
     if attachment.kind == "photos":
-        place_photos(flow, attachment.photos, label)
+        place_photos(flow, attachment.photos, label, reserve=reserve)
     elif attachment.kind == "table" and attachment.table is not None:
         place_table(flow, attachment.table, label)
     else:
@@ -68,8 +69,12 @@ def caption_lines(entry: PhotoEntry, number: int, fonts: FontSet, where: str) ->
     return lines
 
 
-def place_photos(flow: Flow, photos: list[PhotoEntry], label: str) -> None:
-    """Put photos two to a page: each photo fitted to its half of the page, the caption beneath it."""
+def place_photos(flow: Flow, photos: list[PhotoEntry], label: str, reserve: float = 0.0) -> None:
+    """Put photos two to a page: each photo fitted to its half of the page, the caption beneath it.
+
+    On the last page, if it is an even page, the photos shrink to leave `reserve` points free at the foot
+    (for 版记), so that no blank page has to be added.
+    """
     fonts = flow.fonts
     slots = []  # (page, top of the half, caption lines, photo box height)
     region_top = slot_top(flow.slot)
@@ -78,7 +83,9 @@ def place_photos(flow: Flow, photos: list[PhotoEntry], label: str) -> None:
         if index and index % 2 == 0:
             flow.new_page()
             region_top = slot_top(0)
-        half = (BOTTOM - region_top) / 2
+        last_page = (index // 2) == ((len(photos) - 1) // 2)
+        bottom = BOTTOM - reserve if last_page and len(flow.pages) % 2 == 0 else BOTTOM
+        half = (bottom - region_top) / 2
         lines = caption_lines(entry, number, fonts, f"{label} 第{number}张照片说明")
         slots.append((flow.page, region_top + (index % 2) * half, lines, half - len(lines) * CAPTION_PITCH - 8 * MM))
     copies = print_copies([(entry.path, BLOCK_W, box_h, f"{label} 第{i}张照片")
@@ -142,7 +149,7 @@ def _draw_row(page: Page, cells: list[list[Line]], widths: list[float], y: float
         page.box(x, y, width, height)
         top = y + CELL_PAD + (TABLE_LEADING - TABLE_SIZE) / 2
         for line in lines:
-            if header:
+            if header or (len(lines) == 1 and line.text.isdigit()):
                 centred(line, width - 2 * CELL_PAD)
             page.text(line, x + CELL_PAD, top, tag="table")
             top += TABLE_LEADING

@@ -19,6 +19,7 @@ SEPARATOR_WIDTH = 1.5
 SEAL_LINES = 2  # blank lines above the signature: the seal's top stays within a line of the text
 BANJI_THICK = 0.35 * MM
 BANJI_THIN = 0.25 * MM
+BANJI_PITCH = PITCH * 0.8
 BODY = Style("fangsong", BODY_SIZE, BLOCK_W, grid_chars=28)
 HEITI = Style("heiti", BODY_SIZE, BLOCK_W, grid_chars=28)
 
@@ -34,8 +35,10 @@ def build_circular(doc: CircularDocument, *, font_dir: str | None = None,
     flow.snap_to(header_bottom)
     place_blocks(flow, doc.body, "正文")
     _closing(flow, doc)
+    reserve = banji_height(fonts, doc) + PITCH  # room the last attachment page may leave for 版记
     for number, attachment in enumerate(doc.attachments, start=1):
-        place_attachment(flow, attachment, number, len(doc.attachments))
+        last = number == len(doc.attachments)
+        place_attachment(flow, attachment, number, len(doc.attachments), reserve=reserve if last else 0.0)
     _banji(flow, doc)
     furniture = Furniture(fonts, trace_line=doc.trace_line, draft=doc.draft)
     return render(pages, furniture, title=doc.title, author=doc.signature or doc.organ_mark)
@@ -46,18 +49,21 @@ def _front_matter(flow: Flow, doc: CircularDocument) -> float:
     fonts, page = flow.fonts, flow.page
     marks = []
     if doc.copy_number:
-        marks.append(single_line(doc.copy_number, Style("latin", BODY_SIZE, BLOCK_W), fonts, "份号"))
+        copy = doc.copy_number.zfill(6) if doc.copy_number.isdigit() else doc.copy_number
+        marks.append(single_line(copy, Style("latin", BODY_SIZE, BLOCK_W), fonts, "份号"))
     for text, where in ((doc.security, "密级和保密期限"), (doc.urgency, "紧急程度")):
         if text:
             marks.append(single_line(text, HEITI, fonts, where))
     for slot, line in enumerate(marks):
         page.text(line, LEFT, slot_top(slot), tag="marks")
-    mark = single_line(doc.organ_mark, Style("xiaobiaosong", ORGAN_MARK_SIZE, BLOCK_W), fonts, "发文机关标志")
+    # a long mark (joint issuing) gets a smaller size rather than a squeeze below 70 % width
+    size = min(ORGAN_MARK_SIZE, BLOCK_W * 0.96 / (max(len(doc.organ_mark), 1) * 0.7))
+    mark = single_line(doc.organ_mark, Style("xiaobiaosong", size, BLOCK_W), fonts, "发文机关标志")
     natural = mark.width()
     scale = min(1.0, BLOCK_W * 0.96 / natural) if natural else 1.0
     mark.indent = (BLOCK_W - natural * scale) / 2
     page.text(mark, LEFT, ORGAN_MARK_TOP, color=RED, scale=scale * 100, tag="organ")
-    number_top = ORGAN_MARK_TOP + ORGAN_MARK_SIZE + 2 * PITCH
+    number_top = ORGAN_MARK_TOP + size + 2 * PITCH
     page.text(centred(single_line(doc.doc_number, BODY, fonts, "发文字号")), LEFT, number_top, tag="number")
     rule_y = number_top + BODY_SIZE + SEPARATOR_GAP
     star_r = 3.2 * MM
@@ -122,26 +128,35 @@ def _closing(flow: Flow, doc: CircularDocument) -> None:
     flow.place(signature, tag="signature")
 
 
-def _banji(flow: Flow, doc: CircularDocument) -> None:
-    """Put 版记 (抄送, 印发机关 and 印发日期 between rules) at the foot of the last, even page."""
-    fonts = flow.fonts
+def _banji_rows(fonts: FontSet, doc: CircularDocument) -> list[tuple[list[Line], float]]:
+    """Lay out 版记 rows (抄送; 印发机关 left and 印发日期 right), one character in from each side."""
     style = Style("fangsong", SMALL_SIZE, BLOCK_W, grid_chars=31)
     one = BLOCK_W / 31
-    rows: list[list[Line]] = []
+    rows: list[tuple[list[Line], float]] = []
     if doc.cc:
         cc_style = Style("fangsong", SMALL_SIZE, BLOCK_W - 2 * one, grid_chars=29,
                          indent=measure("抄送：", style, fonts, "抄送"))
-        rows.append(break_lines(f"抄送：{doc.cc}", cc_style, fonts, "抄送"))
-        for line in rows[-1]:
+        lines = break_lines(f"抄送：{doc.cc}", cc_style, fonts, "抄送")
+        for line in lines:
             line.indent += one
+        rows.append((lines, len(lines) * BANJI_PITCH))
     printer = single_line(doc.printer or doc.signature, style, fonts, "印发机关")
     printer.indent = one
     printed = single_line(f"{date_cn(doc.print_date or doc.date)}印发", style, fonts, "印发日期")
     printed.indent = BLOCK_W - one - printed.width()
-    rows.append([printer, printed])
-    row_pitch = PITCH * 0.8
-    heights = [max(len(r) if r is not rows[-1] else 1, 1) * row_pitch for r in rows]
-    total = sum(heights)
+    rows.append(([printer, printed], BANJI_PITCH))
+    return rows
+
+
+def banji_height(fonts: FontSet, doc: CircularDocument) -> float:
+    """Return the height 版记 takes at the foot of the text block."""
+    return sum(height for _, height in _banji_rows(fonts, doc))
+
+
+def _banji(flow: Flow, doc: CircularDocument) -> None:
+    """Put 版记 (抄送, 印发机关 and 印发日期 between rules) at the foot of the last, even page."""
+    rows = _banji_rows(flow.fonts, doc)
+    total = sum(height for _, height in rows)
     pages = flow.pages
     fits = pages[-1].bottom + PITCH <= BOTTOM - total
     if len(pages) % 2 == 1:
@@ -152,15 +167,11 @@ def _banji(flow: Flow, doc: CircularDocument) -> None:
     page = pages[-1]
     y = BOTTOM - total
     page.rule(LEFT, LEFT + BLOCK_W, y, BANJI_THICK)
-    for index, (row, height) in enumerate(zip(rows, heights)):
-        top = y + (row_pitch - SMALL_SIZE) / 2
-        if row is rows[-1]:
-            for line in row:
-                page.text(line, LEFT, top, tag="banji")
-        else:
-            for i, line in enumerate(row):
-                page.text(line, LEFT, top + i * row_pitch, tag="banji")
-        y += height
+    for index, (lines, height) in enumerate(rows):
+        top = y + (BANJI_PITCH - SMALL_SIZE) / 2
         last_row = index == len(rows) - 1
+        for i, line in enumerate(lines):
+            page.text(line, LEFT, top + (0 if last_row else i * BANJI_PITCH), tag="banji")
+        y += height
         page.rule(LEFT, LEFT + BLOCK_W, y, BANJI_THICK if last_row else BANJI_THIN)
     flow.slot = LINES

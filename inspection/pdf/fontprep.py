@@ -3,6 +3,8 @@
 Run once by a maintainer on a machine with fonts-arphic-uming, fonts-arphic-ukai, fonts-wqy-zenhei and
 fonts-noto-cjk installed; the results are committed under inspection/pdf/fonts/ so that a fresh checkout
 needs no apt:  python -m inspection.pdf.fontprep [--src /usr/share/fonts] [--out inspection/pdf/fonts]
+An office whose licensed font is OpenType/CFF (reportlab refuses CFF) converts it once with
+python -m inspection.pdf.fontprep --convert 方正小标宋.otf xiaobiaosong.ttf
 """
 from __future__ import annotations
 
@@ -147,15 +149,34 @@ def build(name: str, src: Path, out: Path) -> Path:
     return target
 
 
+def convert(source: Path, target: Path, index: int = 0) -> None:
+    """Convert an OpenType/CFF font (e.g. an office's licensed .otf) to a TrueType file reportlab accepts."""
+    font = TTFont(source, fontNumber=index, lazy=False)
+    if "CFF " not in font:
+        raise SystemExit(f"{source} already has TrueType outlines; use it as it is")
+    for table in ("GSUB", "GPOS", "GDEF", "BASE", "VORG"):
+        if table in font:
+            del font[table]
+    cff_to_truetype(font)
+    font.save(target)
+    logger.info("%s → %s: %d glyphs", source, target, len(font.getGlyphOrder()))
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Build every shipped font (or the named ones)."""
+    """Build every shipped font (or the named ones), or convert one CFF font with --convert."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--src", type=Path, default=Path("/usr/share/fonts"))
     parser.add_argument("--out", type=Path, default=OUT_DIR)
+    parser.add_argument("--convert", nargs=2, type=Path, metavar=("IN.otf", "OUT.ttf"),
+                        help="convert one CFF/OpenType font to TrueType (no subsetting) and stop")
+    parser.add_argument("--index", type=int, default=0, help="face index in a collection, for --convert")
     parser.add_argument("names", nargs="*", default=list(SPECS))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("fontTools").setLevel(logging.WARNING)
+    if args.convert:
+        convert(*args.convert, index=args.index)
+        return
     args.out.mkdir(parents=True, exist_ok=True)
     for name in args.names:
         build(name, args.src, args.out)

@@ -32,7 +32,10 @@ def build_visit_report(report: VisitReport, *, font_dir: str | None = None,
     for heading, writer in sections:
         if not writer(None, report):
             continue
-        flow.skip(1)
+        if writer is _photos and flow.slot > 0:
+            flow.new_page()  # photos take half a page each: start them, with their heading, on a new page
+        else:
+            flow.skip(1)
         flow.paragraph(f"{numerals[number]}、{heading}", block_style("h1"), f"{heading}标题", keep_with_next=1)
         number += 1
         writer(flow, report)
@@ -61,11 +64,12 @@ def _findings(flow: Flow | None, report: VisitReport) -> bool:
             head += f"（{finding.item}）"
         flow.paragraph(f"{head}：{finding.description}", block_style("p"), where)
         people = "；".join(_person(p) for p in finding.persons)
-        extra = [text for text in (f"涉及人员：{people}" if people else "",
-                                   f"严重程度：{finding.severity}" if finding.severity else "",
+        if people:
+            flow.paragraph(f"涉及人员：{people}。", block_style("p"), where)
+        extra = [text for text in (f"严重程度：{finding.severity}" if finding.severity else "",
                                    f"审核状态：{finding.status}" if finding.status else "") if text]
         if extra:
-            flow.paragraph("　".join(extra), block_style("p"), where)
+            flow.paragraph("；".join(extra) + "。", block_style("p"), where)
     return True
 
 
@@ -79,7 +83,5 @@ def _photos(flow: Flow | None, report: VisitReport) -> bool:
     """Put the visit's photos two to a page, starting on a new page."""
     if flow is None:
         return bool(report.photos)
-    if flow.slot > 2:
-        flow.new_page()
     place_photos(flow, report.photos, "现场照片")
     return True

@@ -12,6 +12,10 @@ TITLE = Style("xiaobiaosong", TITLE_SIZE, BLOCK_W, justify=False)
 # Good places to end a title line (after these) and to start one (before these).
 GOOD_END = ("的", "于", "关于", "”", "、", "年", "批", "和", "及", "对")
 GOOD_START = ("情况", "工作", "的通报", "通报", "问题", "明察暗访", "关于")
+# Words of these titles that should not be cut in two.
+WORDS = ("纪律作风", "工作纪律", "作风建设", "专项整治", "专项行动", "明察暗访", "监督检查", "整改落实", "情况", "通报",
+         "问题", "单位", "部门", "期间", "乡镇", "县直", "机关", "干部", "春节", "中秋", "国庆", "元旦", "端午", "清明",
+         "八项规定", "精神", "违规", "公务", "用车", "接待", "三查三治", "四风")
 
 
 def balanced_title(text: str, fonts: FontSet, where: str, style: Style = TITLE) -> list[Line]:
@@ -32,20 +36,26 @@ def balanced_title(text: str, fonts: FontSet, where: str, style: Style = TITLE) 
     return lines
 
 
-def _penalty(tokens: list[Token], position: int) -> float:
+def _penalty(tokens: list[Token], position: int, text: str, offsets: list[int]) -> float:
     """Return the cost of breaking before tokens[position] (inf where CJK rules forbid it)."""
     before, after = tokens[position - 1].text, tokens[position].text
     if after[0] in NO_LINE_START or before[-1] in NO_LINE_END:
         return math.inf
     if before[-1].isdigit() and after[0].isdigit():
         return math.inf
-    head = "".join(t.text for t in tokens[:position])
-    tail = "".join(t.text for t in tokens[position:])
-    cost = 40.0
-    if head.count("“") > head.count("”"):
-        cost += 80  # inside a quotation
+    cut = offsets[position]
+    head, tail = text[:cut], text[cut:]
+    cost = 20.0
     if head.endswith(GOOD_END) or tail.startswith(GOOD_START):
         cost = 0.0
+    if head.count("“") > head.count("”"):
+        cost += 80  # inside a quotation
+    for word in WORDS:
+        start = text.find(word)
+        while start >= 0:
+            if start < cut < start + len(word):
+                cost += 80
+            start = text.find(word, start + 1)
     return cost
 
 
@@ -56,6 +66,13 @@ def _best_breaks(tokens: list[Token], widths: list[float], count: int, measure: 
     for w in widths:
         prefix.append(prefix[-1] + w)
     target = prefix[-1] / count
+    text = "".join(t.text for t in tokens)
+    offsets = [0]
+    for token in tokens:
+        offsets.append(offsets[-1] + len(token.text))
+
+    def imbalance(width: float) -> float:
+        return ((width - target) / TITLE_SIZE) ** 2 * 10
 
     @lru_cache(maxsize=None)
     def solve(start: int, lines_left: int) -> tuple[float, tuple[int, ...]]:
@@ -63,13 +80,13 @@ def _best_breaks(tokens: list[Token], widths: list[float], count: int, measure: 
             width = prefix[n] - prefix[start]
             if width > measure + 0.5:
                 return math.inf, ()
-            return (width - target) ** 2 / 10, ()
+            return imbalance(width), ()
         best: tuple[float, tuple[int, ...]] = (math.inf, ())
         for end in range(start + 1, n):
             width = prefix[end] - prefix[start]
             if width > measure + 0.5:
                 break
-            cost = (width - target) ** 2 / 10 + _penalty(tokens, end)
+            cost = imbalance(width) + _penalty(tokens, end, text, offsets)
             if cost >= best[0]:
                 continue
             rest, breaks = solve(end, lines_left - 1)

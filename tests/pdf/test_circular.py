@@ -177,3 +177,21 @@ def test_unnumbered_body_blocks_and_missing_attachments(tmp_path):
     text = pt.text(path)
     assert "附件" not in text and "抄送" not in text
     assert "2026年11月9日印发" in text
+
+
+def test_last_photo_page_makes_room_for_banji(tmp_path):
+    """Photos ending on an even page shrink to leave room for 版记 rather than adding a blank page."""
+    photos = [photo(tmp_path, f"r{i}.jpg") for i in range(6)]
+    for count in (4, 6):  # one of the two ends the photo annex on an even page
+        doc = circular(attachments=[table_annex(5), photo_annex(photos[:count])])
+        path = pt.write(tmp_path, build_circular(doc), f"room{count}.pdf")
+        pages = pt.pages(path)
+        if f"照片{count}" in pages[-1] or len(pages) % 2 == 1 or f"照片{count}" not in pages[-2]:
+            break
+    assert len(pages) % 2 == 0
+    assert "印发" in pages[-1] and f"照片{count}" in pages[-1]
+    assert re.search(r"—\s*%d\s*—" % len(pages), pages[-1])
+    words = [w for w in pt.words(path) if w.page == len(pages)]
+    caption = max((w for w in words if w.text.startswith("问题：")), key=lambda w: w.y1)
+    cc = next(w for w in words if w.text.startswith("抄送"))
+    assert caption.y1 < cc.y0 - 5 * MM

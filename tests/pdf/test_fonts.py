@@ -131,3 +131,33 @@ def test_font_options_reads_config_then_environment(monkeypatch):
     monkeypatch.delenv("FONT_KAITI")
     monkeypatch.delenv("FONT_DIR", raising=False)
     assert font_options({}) == {"font_dir": None, "font_paths": None}
+
+
+def test_cff_font_is_refused_with_advice_and_converts(tmp_path):
+    """An OpenType/CFF file is refused with a pointer to the converter, which makes it usable."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+
+    from inspection.pdf.fontprep import convert
+
+    builder = FontBuilder(1000, isTTF=False)
+    builder.setupGlyphOrder([".notdef", "uni5B57"])
+    builder.setupCharacterMap({0x5B57: "uni5B57"})
+    pen = T2CharStringPen(1000, None)
+    pen.moveTo((100, -120)), pen.lineTo((900, -120)), pen.lineTo((900, 880)), pen.lineTo((100, 880)), pen.closePath()
+    square = pen.getCharString()
+    builder.setupCFF("TestCFF", {"FullName": "Test CFF"}, {".notdef": square, "uni5B57": square}, {})
+    builder.setupHorizontalMetrics({".notdef": (1000, 100), "uni5B57": (1000, 100)})
+    builder.setupHorizontalHeader(ascent=880, descent=-120)
+    builder.setupNameTable({"familyName": "Test CFF", "styleName": "Regular"})
+    builder.setupOS2(sTypoAscender=880, usWinAscent=880, usWinDescent=120)
+    builder.setupPost()
+    otf = tmp_path / "office.otf"
+    builder.save(otf)
+    with pytest.raises(FontConfigError, match="docs/fonts.md"):
+        fontset(None, {"xiaobiaosong": str(otf)})
+    ttf = tmp_path / "office.ttf"
+    convert(otf, ttf)
+    fonts = fontset(None, {"xiaobiaosong": str(ttf)})
+    assert fonts.font_for("xiaobiaosong", "字").source.path == str(ttf)
+    assert fonts.font_for("xiaobiaosong", "堃") is fonts.primary("fangsong")  # not in the office font: fallback

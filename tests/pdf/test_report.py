@@ -1,0 +1,61 @@
+"""The visit report PDF, the draft warning, and the photo print-copy cache."""
+from __future__ import annotations
+
+import re
+
+from inspection.pdf import build_circular, build_visit_report, images
+
+from . import pdftools as pt
+from .pdftools import needs_poppler
+from .samples import circular, photo, photo_annex, visit_report
+
+pytestmark = needs_poppler
+
+
+def test_visit_report_lists_facts_answers_findings_and_photos(tmp_path):
+    photos = [photo(tmp_path, f"v{i}.jpg") for i in range(3)]
+    report = visit_report(photos)
+    path = pt.write(tmp_path, build_visit_report(report))
+    text = re.sub(r"\s+", "", pt.text(path))
+    for expected in ("明察暗访检查记录", "被检查单位：县住房和城乡建设局", "一、检查清单", "签到册是否人数齐全、本人签到",
+                     "不符合", "二、发现的问题", "1.考勤管理（签到册是否人数齐全）：11月18日9:30，签到册3人由他人代签。",
+                     "涉及人员：王堃（办公室副主任，副科）；李玥", "三、现场照片", "照片3"):
+        assert expected in text, expected
+    assert sum(pt.images_per_page(path).values()) == 3
+    assert all(row["emb"] == "yes" for row in pt.fonts(path))
+    for page in pt.pages(path):
+        assert report.warning in page
+        assert report.footer in page
+    pt.render(path, tmp_path)
+
+
+def test_confirmed_visit_report_has_no_warning(tmp_path):
+    report = visit_report([])
+    report.draft = False
+    path = pt.write(tmp_path, build_visit_report(report))
+    assert report.warning not in pt.text(path)
+    assert "现场照片" not in pt.text(path)
+
+
+def test_draft_watermark_is_drawn_but_not_extracted(tmp_path):
+    draft = pt.write(tmp_path, build_circular(circular(draft=True)), "draft.pdf")
+    final = pt.write(tmp_path, build_circular(circular()), "final.pdf")
+    for page in pt.pages(draft):
+        assert page.count("草稿") == 1  # the banner; the big diagonal mark is outlines, not text
+    assert b"/ca .08" in draft.read_bytes() or b"/ca 0.08" in draft.read_bytes()
+    assert b"/ca" not in final.read_bytes()
+
+
+def test_photos_are_downscaled_once_and_reused(tmp_path, monkeypatch):
+    images.clear_cache()
+    calls = []
+    original = images._downscale
+    monkeypatch.setattr(images, "_downscale", lambda *a: calls.append(a[0]) or original(*a))
+    paths = [photo(tmp_path, f"c{i}.jpg") for i in range(4)]
+    doc = circular(attachments=[photo_annex(paths)])
+    first = build_circular(doc)
+    assert sorted(calls) == sorted(paths)
+    doc.copy_number, doc.trace_line = "000013", "本件发：县公安局 份号000013"
+    second = build_circular(doc)
+    assert len(calls) == 4, "the second copy reuses the print copies"
+    assert first != second

@@ -1,0 +1,81 @@
+"""Line breaking, justification and balanced titles, checked on the laid-out lines themselves."""
+from __future__ import annotations
+
+from datetime import date
+
+from inspection.pdf.fonts import fontset
+from inspection.pdf.layout import BLOCK_W, date_cn
+from inspection.pdf.titles import balanced_title
+from inspection.pdf.typeset import NO_LINE_END, NO_LINE_START, Style, break_lines
+
+BODY = Style("fangsong", 16, BLOCK_W, grid_chars=28)
+
+
+def test_grid_spacing_puts_28_characters_on_a_line():
+    assert abs(BODY.char_space - (-0.207)) < 0.01
+    lines = break_lines("字" * 60, BODY, fontset(), "测试")
+    assert [len(line.text) for line in lines] == [28, 28, 4]
+    assert abs(lines[0].width() - BLOCK_W) < 0.5
+
+
+def test_comma_never_starts_a_line_and_the_short_line_is_justified():
+    lines = break_lines("字" * 28 + "，后文" + "字" * 10, BODY, fontset(), "测试")
+    assert lines[0].text == "字" * 27
+    assert lines[1].text.startswith("字，后文")
+    assert abs(lines[0].width() - BLOCK_W) < 0.5  # stretched to the full measure
+
+
+def test_closing_quote_and_full_stop_travel_together():
+    lines = break_lines("字" * 27 + "“看”。" + "字" * 5, BODY, fontset(), "测试")
+    for line in lines:
+        assert line.text[0] not in NO_LINE_START
+        assert line.text[-1] not in NO_LINE_END
+
+
+def test_opening_bracket_never_ends_a_line():
+    lines = break_lines("字" * 27 + "（括号）" + "字" * 5, BODY, fontset(), "测试")
+    assert lines[0].text == "字" * 27
+    assert lines[1].text.startswith("（")
+
+
+def test_digits_are_half_width_and_kept_whole():
+    fonts = fontset()
+    lines = break_lines("字" * 25 + "2026年11月28日", BODY, fonts, "测试")
+    assert "".join(line.text for line in lines) == "字" * 25 + "2026年11月28日"
+    assert all(not line.text.startswith(("0", "6", "26")) for line in lines[1:])
+    digits = next(t for line in lines for t in line.tokens if t.text == "2026")
+    assert digits.font == fonts.primary("latin").name
+    assert digits.width < 2.5 * 16  # four half-width digits, not four full-width cells
+
+
+def test_paragraph_indents():
+    style = Style("fangsong", 16, BLOCK_W, grid_chars=28, first_indent=2 * BLOCK_W / 28)
+    lines = break_lines("字" * 60, style, fontset(), "测试")
+    assert [len(line.text) for line in lines] == [26, 28, 6]
+
+
+def test_long_title_breaks_into_balanced_lines():
+    fonts = fontset()
+    title = "关于2026年第三批“三查三治”纪律作风明察暗访情况的通报"
+    lines = balanced_title(title, fonts, "标题")
+    assert "".join(line.text for line in lines) == title
+    assert len(lines) == 2
+    widths = [line.width() for line in lines]
+    assert max(widths) <= BLOCK_W and min(widths) / max(widths) > 0.75
+    assert all(line.text[0] not in NO_LINE_START for line in lines)
+    assert lines[0].text.endswith("”")  # the quotation is not split
+    short = balanced_title("关于情况的通报", fonts, "标题")
+    assert len(short) == 1 and abs(short[0].indent - (BLOCK_W - short[0].width()) / 2) < 0.01
+
+
+def test_three_line_title():
+    title = "关于对全县各乡镇、县直各部门和单位2026年第三批“三查三治”纪律作风专项整治明察暗访中发现问题的情况通报"
+    lines = balanced_title(title, fontset(), "标题")
+    assert len(lines) == 3
+    widths = [line.width() for line in lines]
+    assert min(widths) / max(widths) > 0.7
+
+
+def test_dates_have_no_zero_padding():
+    assert date_cn(date(2026, 1, 5)) == "2026年1月5日"
+    assert date_cn(date(2026, 11, 28)) == "2026年11月28日"
