@@ -27,6 +27,7 @@ BLUEPRINT_MODULES = (
     "inspection.campaigns.views",
     "inspection.audit.views",
     "inspection.photos.views",
+    "inspection.circulars.views",
     "inspection.sync.api",
     "inspection.field.views",
 )
@@ -36,6 +37,7 @@ COMMAND_MODULES = (
     "inspection.photos.cli",
     "inspection.users.cli",
     "inspection.demo.cli",
+    "inspection.circulars.cli",
 )
 
 

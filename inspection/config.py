@@ -79,6 +79,7 @@ def load_config(instance_path: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PHOTO_DIR": str(photo_dir),
+        "CIRCULAR_DIR": os.environ.get("CIRCULAR_DIR", ""),  # issued PDFs; empty: `circulars` beside PHOTO_DIR
         "MAX_PHOTO_BYTES": _int("MAX_PHOTO_BYTES", 15 * 1024 * 1024, minimum=1024),
         "MAX_PHOTO_PIXELS": _int("MAX_PHOTO_PIXELS", 50_000_000, minimum=10_000),
         "MAX_SYNC_BYTES": _int("MAX_SYNC_BYTES", 8 * 1024 * 1024, minimum=1024),

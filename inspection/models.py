@@ -2,6 +2,8 @@
 from .audit.models import AuditEvent  # noqa: F401
 from .auth.models import ApiToken, User  # noqa: F401
 from .campaigns.models import Campaign, Target, Team, team_members  # noqa: F401
+from .circulars.models import (CircularCopy, CircularFinding, CircularRecipient, CircularSection,  # noqa: F401
+                               Circular, IssuingOrgan, NumberCounter)
 from .checklists.models import Checklist, ChecklistItem  # noqa: F401
 from .findings.models import FindingPhoto, Finding, InvolvedPerson  # noqa: F401
 from .photos.models import Photo  # noqa: F401

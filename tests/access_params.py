@@ -21,7 +21,12 @@ PARAM_VALUES = {
     "event_id": lambda s: s.audit_event_id,
     "filename": lambda s: "css/app.css",
     "variant": lambda s: "thumb",
+    "circular_id": lambda s: s.circular_id,
+    "section_id": lambda s: s.section_id,
+    "organ_id": lambda s: s.organ_id,
+    "copy_id": lambda s: s.copy_id,
 }
 
 # Parameters that name something inside a secret campaign: outsiders must get 404, not 403.
-SECRET_PARAMS = {"campaign_id", "team_id", "target_id", "visit_id", "finding_id", "sha256"}
+SECRET_PARAMS = {"campaign_id", "team_id", "target_id", "visit_id", "finding_id", "sha256",
+                 "circular_id", "copy_id"}

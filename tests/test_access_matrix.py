@@ -48,7 +48,11 @@ def sample(world):
     token, _ = issue_token(world.users["inspector1"], "测试手机")
     db.session.commit()
     event_id = db.session.scalar(select(AuditEvent.id).limit(1))
-    return Sample(world, visit, finding, sha, token.id, event_id)
+    result = Sample(world, visit, finding, sha, token.id, event_id)
+    from .circulars.samples import add_circular_samples
+
+    add_circular_samples(result)  # circular_id (a draft), section_id, organ_id, copy_id (another unit's copy)
+    return result
 
 
 def _routes(app):

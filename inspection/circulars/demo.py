@@ -1,0 +1,36 @@
+"""The demo county's circular: an issuing organ and a drafted circular for a campaign (called by `flask demo`)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from .models import Circular, IssuingOrgan
+from .organs import create_organ
+from .services import create_circular, update_circular
+
+DEMO_ORGAN = {
+    "name": "中共示例县纪委办公室",
+    "mark_text": "中共示例县纪律检查委员会办公室",
+    "number_prefix": "示纪办通",
+    "signature": "中共示例县纪委办公室",
+    "printer": "中共示例县纪委办公室",
+    "active": True,
+}
+
+
+def demo_organ(actor) -> IssuingOrgan:
+    """Return the demo county's issuing organ, creating it once."""
+    organ = db.session.scalar(select(IssuingOrgan).where(IssuingOrgan.number_prefix == DEMO_ORGAN["number_prefix"]))
+    return organ or create_organ(DEMO_ORGAN, actor=actor)
+
+
+def create_demo_circular(campaign, actor) -> Circular:
+    """Draft the campaign's circular from its confirmed findings, addressed as county circulars usually are."""
+    existing = db.session.scalar(select(Circular).where(Circular.campaign_id == campaign.id))
+    if existing is not None:
+        return existing
+    circular = create_circular(demo_organ(actor), actor=actor, campaign=campaign,
+                               title=f"关于{campaign.title}情况的通报")
+    update_circular(circular, {"recipients_line": "各乡镇党委，县直各单位", "cc": "县委办公室，县人大常委会办公室，"
+                               "县政府办公室，县政协办公室", "table_annex": True}, actor=actor)
+    return circular

@@ -1,0 +1,160 @@
+"""Issue a circular (印发): take its number, freeze its PDFs, make one numbered copy per recipient unit.
+
+The PDFs carry the number, so they are built before the number is taken, with the number the organ's
+counter says comes next; the number is then taken inside this transaction (numbering.py). Only when
+another issuer got there first (rare) are the PDFs built again with the number actually taken. Either way
+the slow work mostly happens before the counter is locked, so other writers are not held up.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..audit.services import record
+from ..extensions import db
+from ..pdf import MissingGlyphError, PhotoError, build_circular
+from ..pdf.fonts import font_options
+from ..sqltypes import utcnow
+from .assemble import CopySpec, document_for, today_cst
+from .models import Circular, CircularCopy
+from .numbering import allocate_number, format_doc_number, peek_next_number
+from .services import CircularError, ensure_draft, unconfirmed_items
+from .storage import circular_dir, read_pdf, store_pdf
+
+logger = logging.getLogger(__name__)
+
+ARCHIVE_TRACE = "发文机关存档"
+
+
+@dataclass
+class RenderSettings:
+    """Where a build finds photos and fonts, and where issued PDFs are kept."""
+
+    photo_dir: str | Path
+    store_dir: Path
+    fonts: dict = field(default_factory=dict)  # font_dir / font_paths for the PDF engine
+
+    @classmethod
+    def from_config(cls, config) -> "RenderSettings":
+        """Read PHOTO_DIR, CIRCULAR_DIR and the font settings (FONT_DIR, FONT_*) from the app's config."""
+        return cls(photo_dir=config["PHOTO_DIR"], store_dir=circular_dir(config), fonts=font_options(config))
+
+
+def glyph_message(exc) -> str:
+    """Explain a missing glyph: which character (and its code point) and where it is."""
+    char = getattr(exc, "char", "") or ""
+    where = getattr(exc, "where", "") or "正文"
+    code = " ".join(f"U+{ord(c):04X}" for c in char)
+    return (f"字符“{char}”（{code}）在已配置的所有字体中都没有，位置：{where}。"
+            "请修改该处文字，或在字体配置中加入包含该字的字体后再试。")
+
+
+def build_pdf(circular: Circular, settings: RenderSettings, *, number: int | None = None,
+              year: int | None = None, doc_date: date | None = None, copy: CopySpec | None = None,
+              draft: bool = True, builder=None) -> bytes:
+    """Build one PDF of the circular; a missing glyph becomes a CircularError naming the character."""
+    build = builder or build_circular
+    doc = document_for(circular, photo_dir=settings.photo_dir, number=number, year=year, copy=copy,
+                       draft=draft, doc_date=doc_date)
+    try:
+        return build(doc, **settings.fonts)
+    except MissingGlyphError as exc:
+        raise CircularError(glyph_message(exc)) from exc
+    except PhotoError as exc:
+        raise CircularError(f"照片无法读取（{exc.where}），请检查照片文件后再试") from exc
+
+
+def check_ready(circular: Circular) -> None:
+    """Refuse to issue a circular that is incomplete or out of step with its findings."""
+    ensure_draft(circular)
+    if not circular.title.strip():
+        raise CircularError("请填写通报标题")
+    if not circular.recipients:
+        raise CircularError("请至少选择一个主送单位")
+    stale = unconfirmed_items(circular)
+    if stale:
+        raise CircularError(f"有{len(stale)}个纳入的问题已不是“已确认”状态，请重新生成草稿或取消纳入后再印发")
+    pending = [s for s in circular.sections if s.pending is not None]
+    if pending:
+        raise CircularError("重新生成后有正文部分尚未确认采用或保留，请先处理")
+    if not any(s.included and s.body.strip() for s in circular.sections):
+        raise CircularError("通报正文为空")
+
+
+def _render_all(circular: Circular, settings: RenderSettings, number: int, year: int, doc_date: date,
+                builder) -> tuple[bytes, list[tuple[object, str, str, bytes]]]:
+    """Build the archive copy and every recipient's numbered copy."""
+    archive = build_pdf(circular, settings, number=number, year=year, doc_date=doc_date, draft=False,
+                        copy=CopySpec(trace_line=ARCHIVE_TRACE), builder=builder)
+    copies = []
+    for i, recipient in enumerate(circular.recipients, start=1):
+        copy_number = f"{i:06d}"
+        trace = f"发{recipient.unit.name}　份号{copy_number}"
+        data = build_pdf(circular, settings, number=number, year=year, doc_date=doc_date, draft=False,
+                         copy=CopySpec(copy_number=copy_number, trace_line=trace), builder=builder)
+        copies.append((recipient.unit, copy_number, trace, data))
+    return archive, copies
+
+
+def issue(circular: Circular, *, actor, settings: RenderSettings, builder=None) -> Circular:
+    """Issue the circular: number it, store its frozen PDFs with their hashes, make the copies."""
+    check_ready(circular)
+    doc_date = circular.doc_date or today_cst()
+    year = doc_date.year
+    organ_id = circular.organ_id
+    predicted = peek_next_number(organ_id, year)
+    archive, copies = _render_all(circular, settings, predicted, year, doc_date, builder)
+    number = allocate_number(organ_id, year)  # from here the counter is locked until commit or rollback
+    if number != predicted:
+        logger.info("circular %s: number %s was taken meanwhile, rebuilding as %s", circular.id, predicted, number)
+        archive, copies = _render_all(circular, settings, number, year, doc_date, builder)
+    circular.pdf_path, circular.pdf_sha256 = store_pdf(settings.store_dir, archive)
+    for unit, copy_number, trace, data in copies:
+        path, sha = store_pdf(settings.store_dir, data)
+        circular.copies.append(CircularCopy(unit=unit, copy_number=copy_number, trace_line=trace, pdf_path=path,
+                                            pdf_sha256=sha, pdf_size=len(data)))
+    circular.status = "issued"
+    circular.year, circular.number = year, number
+    circular.doc_number = format_doc_number(circular.organ.number_prefix, year, number)
+    circular.doc_date = doc_date
+    circular.print_date = circular.print_date or doc_date
+    circular.issued_at = utcnow()
+    circular.issued_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    record(actor, "circular.issued", "circular", circular.id, f"印发通报{circular.doc_number}“{circular.title}”",
+           after={"doc_number": circular.doc_number, "sha256": circular.pdf_sha256, "copies": len(copies)})
+    logger.info("circular %s issued as %s with %d copies", circular.id, circular.doc_number, len(copies))
+    return circular
+
+
+def archive_pdf(circular: Circular, *, actor, settings: RenderSettings) -> bytes:
+    """Return the issued archive copy, verified against its hash, and log who fetched it."""
+    data = read_pdf(settings.store_dir, circular.pdf_path, circular.pdf_sha256)
+    record(actor, "circular.downloaded", "circular", circular.id, f"下载通报{circular.doc_number}（存档本）")
+    return data
+
+
+def copy_pdf(copy: CircularCopy, *, actor, settings: RenderSettings) -> bytes:
+    """Return one recipient's copy, verified against its hash, and log who downloaded which copy when."""
+    data = read_pdf(settings.store_dir, copy.pdf_path, copy.pdf_sha256)
+    copy.download_count += 1
+    copy.last_downloaded_at = utcnow()
+    db.session.flush()
+    record(actor, "circular.copy_downloaded", "circular_copy", copy.id,
+           f"下载通报{copy.circular.doc_number}第{copy.copy_number}份（{copy.unit.name}）",
+           after={"circular": copy.circular_id, "copy_number": copy.copy_number, "unit": copy.unit_id})
+    return data
+
+
+def receive(copy: CircularCopy, *, actor) -> bool:
+    """Sign for receipt of a copy (签收); return False when it was already signed for."""
+    if copy.received_at is not None:
+        return False
+    copy.received_at = utcnow()
+    copy.received_by_id = actor.id
+    db.session.flush()
+    record(actor, "circular.received", "circular_copy", copy.id,
+           f"签收通报{copy.circular.doc_number}第{copy.copy_number}份（{copy.unit.name}）")
+    return True

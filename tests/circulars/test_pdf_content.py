@@ -1,0 +1,52 @@
+"""The built PDF reads as drafted: title, every unit and finding in the drafted order, the annexes."""
+from __future__ import annotations
+
+import re
+
+from inspection.circulars import issuing, services
+from inspection.circulars.assemble import PHOTO_ANNEX_TITLE, TABLE_ANNEX_TITLE, drafted_order
+from inspection.extensions import db
+
+from .helpers import confirmed_findings, make_draft, pdf_text, settings_for
+
+
+def squeeze(text: str) -> str:
+    """Drop all whitespace, so words wrapped across lines still match."""
+    return re.sub(r"\s+", "", text)
+
+
+def test_draft_pdf_lists_every_unit_and_finding_in_drafted_order(app, world, tmp_path):
+    confirmed_findings(world, photos_app=app)
+    circular = make_draft(world)
+    services.update_circular(circular, {"table_annex": True}, actor=world.users["reviewer"])
+    db.session.commit()
+    text = squeeze(pdf_text(issuing.build_pdf(circular, settings_for(app)), tmp_path))
+    assert squeeze(circular.title) in text
+    body_end = text.index(PHOTO_ANNEX_TITLE)  # the annexes repeat the findings: check the body's order alone
+    body = text[:body_end]
+    problems = body[body.index("二、发现的主要问题"):]
+    positions = []
+    for finding in drafted_order(circular):
+        assert squeeze(finding.unit.name) in problems, finding.unit.name
+        assert squeeze(finding.description) in problems, finding.description
+        positions.append(problems.index(squeeze(finding.description)))
+    assert positions == sorted(positions), "findings must appear in the drafted order"
+    for heading in ("一、基本情况", "二、发现的主要问题", "三、处理意见", "四、工作要求"):
+        assert heading in body
+    assert PHOTO_ANNEX_TITLE in text and TABLE_ANNEX_TITLE in text
+    photo_annex = text[text.index("附件1"):text.index("附件2")]
+    with_photos = [f for f in drafted_order(circular) if f.photos]
+    assert len(with_photos) == 2
+    for finding in with_photos:  # each photo's caption names its unit and problem
+        assert finding.unit.name in photo_annex and squeeze(finding.description)[:10] in photo_annex
+
+
+def test_reordered_sections_print_in_the_new_order(app, world, tmp_path):
+    confirmed_findings(world)
+    circular = make_draft(world)
+    requirements = next(s for s in circular.sections if s.key == "requirements")
+    for _ in range(3):
+        services.move_section(requirements, -1, actor=world.users["reviewer"])
+    db.session.commit()
+    text = squeeze(pdf_text(issuing.build_pdf(circular, settings_for(app)), tmp_path))
+    assert text.index("一、工作要求") < text.index("二、基本情况") < text.index("三、发现的主要问题")
