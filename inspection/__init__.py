@@ -29,6 +29,9 @@ BLUEPRINT_MODULES = (
     "inspection.photos.views",
     "inspection.circulars.views",
     "inspection.sync.api",
+    "inspection.review.views",
+    "inspection.stats.views",
+    "inspection.stats.api",
     "inspection.field.views",
 )
 

@@ -8,6 +8,7 @@ from .checklists.models import Checklist, ChecklistItem  # noqa: F401
 from .findings.models import FindingPhoto, Finding, InvolvedPerson  # noqa: F401
 from .photos.models import Photo  # noqa: F401
 from .review.models import Review  # noqa: F401
+from .stats.indexes import INDEXES  # noqa: F401  (indexes of the statistics feature)
 from .sync.models import ChangeEvent, RecordVersion, SyncBatch  # noqa: F401
 from .units.models import Unit  # noqa: F401
 from .visits.models import ChecklistAnswer, Visit  # noqa: F401

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..sqltypes import UTCDateTime, utcnow
 from ..extensions import db
 
-DECISIONS = {"confirmed": "确认", "returned": "需补充", "rejected": "不予采纳", "reopened": "重新审核"}
+DECISIONS = {"confirmed": "确认", "returned": "需补充", "rejected": "不予采纳", "reopened": "重新审核",
+             "merged": "合并"}
 
 
 class Review(db.Model):
@@ -27,3 +28,7 @@ class Review(db.Model):
 
     finding = relationship("Finding")
     reviewer = relationship("User")
+
+    @property
+    def decision_label(self) -> str:
+        return DECISIONS.get(self.decision, self.decision)

@@ -1,0 +1,134 @@
+"""The findings ledger (台账): a preview page with the current filters, and XLSX / CSV exports.
+
+Exports are built from the database in batches (XLSX into a temporary file, CSV straight into the
+response), so 50,000 rows never sit in memory; each export is written to the audit log.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import weakref
+from datetime import datetime
+from itertools import islice
+from urllib.parse import quote
+
+from flask import Response, render_template, request, stream_with_context, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from ..audit.services import record
+from ..campaigns.models import Campaign
+from ..core.templating import CST
+from ..extensions import db
+from ..findings.models import Finding
+from ..auth.access import roles_required
+from ..stats import ledger
+from ..stats.filters import STATUS_CHOICES, FindingFilter, finding_conditions
+from ..stats.paragraph import statistics_paragraph
+from ..stats.queries import statistics
+from . import queries
+from .views import REVIEW_ROLES, bp, request_filter
+
+PREVIEW_ROWS = 100
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def photo_url_maker():
+    """Return a function giving the absolute URL of a photo's display copy (one url_for call, not one per row)."""
+    placeholder = "0" * 64
+    template = url_for("photos.file", sha256=placeholder, variant="display", _external=True)
+    head, tail = template.split(placeholder, 1)
+    return lambda sha: f"{head}{sha}{tail}"
+
+
+def _count(flt: FindingFilter) -> int:
+    return db.session.scalar(select(func.count()).select_from(Finding).where(*finding_conditions(flt))) or 0
+
+
+def _campaign(flt: FindingFilter) -> Campaign | None:
+    return db.session.get(Campaign, flt.campaign_id) if flt.campaign_id else None
+
+
+def _title(flt: FindingFilter) -> str:
+    """Name the export: 问题台账, the campaign when filtered, and the time it was made."""
+    campaign = _campaign(flt)
+    stamp = datetime.now(CST).strftime("%Y-%m-%d %H:%M")
+    return f"问题台账{'（' + campaign.title + '）' if campaign else ''} · 导出于{stamp}"
+
+
+def _audit_export(fmt: str, flt: FindingFilter, rows: int) -> None:
+    record(current_user, "ledger.exported", "ledger", "", f"导出问题台账（{fmt.upper()}，{rows}条）",
+           after={"format": fmt, "filters": {k: str(v) for k, v in flt.to_args().items()}, "rows": rows},
+           ip=request.remote_addr or "")
+
+
+@bp.route("/ledger", endpoint="ledger")
+@roles_required(*REVIEW_ROLES, hidden=True)
+def ledger_page():
+    """Show the ledger's first rows for the chosen filters, with export links."""
+    flt = request_filter(default_status="confirmed")
+    rows = list(islice(ledger.ledger_rows(flt, photo_url=photo_url_maker()), PREVIEW_ROWS))
+    return render_template("review/ledger.html", rows=rows, total=_count(flt), columns=ledger.COLUMNS,
+                           flt=flt, args=flt.to_args(), options=queries.filter_options(), statuses=STATUS_CHOICES,
+                           preview=PREVIEW_ROWS, notice=ledger.NOTICE)
+
+
+@bp.route("/ledger.xlsx")
+@roles_required(*REVIEW_ROLES, hidden=True)
+def ledger_xlsx():
+    """Export the filtered ledger as XLSX, with a statistics sheet computed by the statistics page's query."""
+    flt = request_filter(default_status="confirmed")
+    stats = statistics(flt, current_user, campaign=_campaign(flt))
+    sheet = ledger.statistics_sheet(stats, statistics_paragraph(stats), stats.scope_text)
+    fd, path = tempfile.mkstemp(prefix="ledger-", suffix=".xlsx")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            count = ledger.write_ledger_xlsx(handle, ledger.ledger_rows(flt, photo_url=photo_url_maker()), sheet,
+                                             title=_title(flt))
+    except BaseException:
+        _remove(path)
+        raise
+    _audit_export("xlsx", flt, count)
+    db.session.commit()
+    response = Response(_file_chunks(path), mimetype=XLSX_MIME)
+    response.content_length = os.path.getsize(path)
+    weakref.finalize(response, _remove, path)  # the file goes when the response does, read or not
+    _attachment(response, f"问题台账-{datetime.now(CST):%Y%m%d-%H%M}.xlsx", "ledger.xlsx")
+    return response
+
+
+@bp.route("/ledger.csv")
+@roles_required(*REVIEW_ROLES, hidden=True)
+def ledger_csv():
+    """Export the filtered ledger as CSV (UTF-8 with BOM), streamed row batch by row batch."""
+    flt = request_filter(default_status="confirmed")
+    _audit_export("csv", flt, _count(flt))
+    title = _title(flt)
+    db.session.commit()
+    chunks = ledger.csv_chunks(ledger.ledger_rows(flt, photo_url=photo_url_maker()), title=title)
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
+    _attachment(response, f"问题台账-{datetime.now(CST):%Y%m%d-%H%M}.csv", "ledger.csv")
+    return response
+
+
+def _attachment(response: Response, name: str, ascii_name: str) -> None:
+    """Mark a response as a download with a Chinese file name, never cached."""
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(name, safe='')}")
+    response.headers["Cache-Control"] = "no-store"
+
+
+def _file_chunks(path: str, size: int = 256 * 1024):
+    """Yield a file's bytes in chunks, opening it only when the response is read."""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(size):
+            yield chunk
+
+
+def _remove(path: str) -> None:
+    """Delete a temporary export file if it is still there."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+

@@ -1,0 +1,1 @@
+"""Statistics of confirmed findings: queries, the statistics paragraph, charts, the ledger export."""
