@@ -266,3 +266,61 @@ def test_sign_out_with_nothing_unsent_revokes_the_device_token(server, phone):
             assert token.device_name == "我的手机" and token.revoked_at is not None
         finally:
             db.session.remove()
+
+
+def test_storage_full_refuses_the_photo_aloud_and_keeps_earlier_work(server, phone, tmp_path):
+    small, large = tmp_path / "small.jpg", tmp_path / "large.jpg"
+    make_photo(small, seed=7)
+    make_photo(large, width=1400, height=1000, noise=True, quality=60)
+    assert large.stat().st_size < MAX_PHOTO_BYTES
+    context = phone(server)
+    page = context.new_page()
+    # A phone nearly full: 900 KB for this site (Chromium reserves quota ahead, so squeeze it from the start).
+    cdp = context.new_cdp_session(page)
+    cdp.send("Storage.overrideQuotaForOrigin", {"origin": server.url, "quotaSize": 900_000})
+    sign_in(page)
+    context.set_offline(True)
+    start_visit(page, server.world_ids["targets"][0])
+    answer(page, "A01", "fail")
+    page.wait_for_selector("textarea[name=description]")
+    fill_finding(page, "签到册缺页", persons=[("郑某", "科员", "staff")])
+    add_photos(page, [small])
+    before = outbox_counts(page)
+
+    page.set_input_files("input[name=gallery]", str(large))
+    toast = page.locator(".toast.bad")
+    toast.wait_for()
+    assert "存储空间不足" in toast.inner_text() and "没有保存" in toast.inner_text()
+    assert page.locator("li.thumb").count() == 1
+    assert outbox_counts(page) == before  # the records and the first photo are all still there
+    cdp.send("Storage.overrideQuotaForOrigin", {"origin": server.url})
+
+
+def test_forbidden_answer_is_shown_on_the_record_and_kept_as_unsent(crash_server, phone):
+    from inspection.campaigns.models import Campaign
+
+    crash_server.start()
+    context = phone(crash_server)
+    page = context.new_page()
+    sign_in(page)
+    context.set_offline(True)
+    visit_id, finding_id = _record_visit(page, crash_server.world_ids["targets"][0], [])
+    with crash_server.app.app_context():  # the campaign is closed while the phone is offline
+        db.session.get(Campaign, crash_server.world_ids["campaign"]).status = "closed"
+        db.session.commit()
+        db.session.remove()
+    context.set_offline(False)
+    poll(page, f"""async () => {{
+      const r = await (await import('/static/field/db.js')).getRecord('{visit_id}');
+      return r.result && r.result.status === 'forbidden';
+    }}""", timeout=30)
+    page.evaluate(f"location.hash = '#/v/{visit_id}'")
+    notice = page.locator(".notice.bad")
+    notice.wait_for()
+    assert "无权提交" in notice.inner_text()
+    assert len(notice.locator(".server-line").all_inner_texts()) >= 1  # the server's own words
+    assert outbox_counts(page)["records"] == 2  # still unsent: sign-out will list it
+    page.evaluate("location.hash = '#/outbox'")
+    page.wait_for_selector(f'li.outbox-row[data-record="{visit_id}"][data-state="forbidden"]')
+    assert arrived(crash_server, visit_id)["visits"] == 0
+    assert batch_count(crash_server) == 1  # the raw batch is kept on the server all the same
