@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .annex import BODY_PITCH, block_style, place_attachment, place_blocks
+from .annex import BODY_PITCH, place_attachment, place_blocks
 from .document import CircularDocument
 from .fonts import FontSet, fontset
 from .glyphs import check_glyphs

@@ -97,6 +97,7 @@ class JpegSource:
         return io.BytesIO(self.data)
 
     def __str__(self) -> str:
+        """Name the image by its digest (reportlab keys its image objects by this)."""
         return f"jpeg:{self.key}"
 
 

@@ -223,18 +223,23 @@ class _PathPen(BasePen):
         self.path, self.scale, self.dx = path, scale, dx
 
     def _point(self, point):
+        """Scale a font-unit point and shift it along the line."""
         return self.dx + point[0] * self.scale, point[1] * self.scale
 
     def _moveTo(self, p0):
+        """Start a contour."""
         self.path.moveTo(*self._point(p0))
 
     def _lineTo(self, p1):
+        """Draw a straight segment."""
         self.path.lineTo(*self._point(p1))
 
     def _curveToOne(self, p1, p2, p3):
+        """Draw a cubic segment."""
         self.path.curveTo(*self._point(p1), *self._point(p2), *self._point(p3))
 
     def _closePath(self):
+        """Close the contour."""
         self.path.close()
 
 

@@ -72,10 +72,12 @@ def _best_breaks(tokens: list[Token], widths: list[float], count: int, measure: 
         offsets.append(offsets[-1] + len(token.text))
 
     def imbalance(width: float) -> float:
+        """Return the cost of a line's distance from the average width (in characters, squared)."""
         return ((width - target) / TITLE_SIZE) ** 2 * 10
 
     @lru_cache(maxsize=None)
     def solve(start: int, lines_left: int) -> tuple[float, tuple[int, ...]]:
+        """Return the cheapest breaks for tokens[start:] on lines_left lines."""
         if lines_left == 1:
             width = prefix[n] - prefix[start]
             if width > measure + 0.5:

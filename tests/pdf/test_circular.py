@@ -195,3 +195,9 @@ def test_last_photo_page_makes_room_for_banji(tmp_path):
     caption = max((w for w in words if w.text.startswith("问题：")), key=lambda w: w.y1)
     cc = next(w for w in words if w.text.startswith("抄送"))
     assert caption.y1 < cc.y0 - 5 * MM
+
+
+def test_copy_number_is_six_digits(tmp_path):
+    path = pt.write(tmp_path, build_circular(circular(copy_number="12")))
+    first = pt.pages(path)[0]
+    assert first.split()[0] == "000012"

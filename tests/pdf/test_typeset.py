@@ -79,3 +79,17 @@ def test_three_line_title():
 def test_dates_have_no_zero_padding():
     assert date_cn(date(2026, 1, 5)) == "2026年1月5日"
     assert date_cn(date(2026, 11, 28)) == "2026年11月28日"
+
+
+def test_heading_is_kept_with_the_next_line():
+    from inspection.pdf.annex import place_blocks
+    from inspection.pdf.document import Block
+    from inspection.pdf.layout import Flow, Page
+
+    flow = Flow(fontset(), [Page()])
+    flow.slot = 21  # one line left on the page
+    place_blocks(flow, [Block("h1", "一、基本情况"), Block("p", "字" * 10)], "正文")
+    assert len(flow.pages) == 2
+    texts = [op[1].text for op in flow.pages[1].ops]
+    assert texts == ["一、基本情况", "字" * 10]
+    assert not flow.pages[0].ops
