@@ -37,5 +37,8 @@ test: $(DEVSTAMP)
 bench: $(DEVSTAMP)
 	$(BIN)/python -m bench
 
+fonts: $(STAMP)
+	$(BIN)/python -m inspection.pdf.fontprep
+
 clean:
 	rm -rf $(VENV) .pytest_cache

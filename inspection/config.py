@@ -96,5 +96,7 @@ def load_config(instance_path: Path) -> dict:
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "demo-pass-2026"),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
         "FONT_DIR": os.environ.get("FONT_DIR", ""),
+        **{name: os.environ.get(name, "") for name in (
+            "FONT_XIAOBIAOSONG", "FONT_FANGSONG", "FONT_HEITI", "FONT_KAITI", "FONT_LATIN", "FONT_LATIN_BOLD")},
         "TRUST_PROXY": _bool("TRUST_PROXY", False),
     }

@@ -93,6 +93,13 @@ def load_demo(*, password: str, photo_dir: str, max_bytes: int, max_pixels: int)
                         photo_args, reviewed_all=True, seed_base=1000)
     current = _campaign(data.CAMPAIGN_TITLE, date(2026, 11, 16), date(2026, 11, 30), "active",
                         checklist, users, units, data.FINDINGS, photo_args, reviewed_all=False, seed_base=0)
+    from ..circulars.demo import create_demo_circular
+
+    from ..circulars.services import set_recipients
+
+    campaign = db.session.get(Campaign, current)
+    circular = create_demo_circular(campaign, users["reviewer"])
+    set_recipients(circular, [target.unit for target in campaign.targets], actor=users["reviewer"])
     record(users["admin"], "demo.load", "system", "", "载入示例县演示数据")
     db.session.flush()
     findings = db.session.scalar(select(func.count()).select_from(Finding))

@@ -39,6 +39,10 @@ def test_demo_fills_an_empty_database(app, runner):
     for sha in db.session.scalars(select(FindingPhoto.sha256)):
         assert variant_path(app.config["PHOTO_DIR"], sha, "display").exists()
     assert db.session.scalar(select(func.count()).select_from(Target).where(Target.campaign_id == active.id)) >= 12
+    from inspection.circulars.models import Circular
+
+    circular = db.session.scalar(select(Circular).where(Circular.campaign_id == active.id))
+    assert circular is not None and circular.status == "draft"
 
 
 def test_demo_refuses_a_non_empty_database_unless_forced(app, runner):
