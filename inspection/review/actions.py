@@ -37,7 +37,7 @@ def _back(finding, flt):
 @bp.route("/findings/<uuid:finding_id>/decide", methods=["POST"])
 @roles_required(*REVIEW_ROLES, hidden=True)
 def decide(finding_id: uuid.UUID):
-    """Confirm, return or reject a finding, then go on to the next one in the queue."""
+    """Confirm, return or reject a finding, then go on to the next one (or back to the list it came from)."""
     flt = request_filter()
     finding = load_finding(finding_id, for_update=True)
     action = request.form.get("action", "")
@@ -49,7 +49,7 @@ def decide(finding_id: uuid.UUID):
     db.session.commit()
     flash(DONE[action], "success")
     _, nxt = queries.neighbours(flt, finding)
-    if nxt is None:
+    if nxt is None or request.form.get("back") == "queue":  # decided from the list: stay on the list
         return redirect(url_for("review.queue", **flt.to_args()), code=303)
     return redirect(url_for("review.finding", finding_id=nxt.id, **flt.to_args()), code=303)
 

@@ -155,6 +155,13 @@ def test_a_stale_decision_is_refused(auth, client, desk):
     assert db.session.get(Finding, desk[0].id).status == "submitted"
 
 
+def test_confirming_from_the_list_stays_on_the_list(auth, client, desk):
+    auth.login("reviewer")
+    response = client.post(f"/review/findings/{desk[0].id}/decide?status=awaiting&page=1",
+                           data={"action": "confirm", "version": "1", "back": "queue"})
+    assert response.status_code == 303 and response.headers["Location"] == "/review/?status=awaiting"
+
+
 def test_last_decision_returns_to_the_queue(auth, client, desk):
     auth.login("reviewer")
     response = client.post(f"/review/findings/{desk[2].id}/decide", data={"action": "reject", "version": "1",
