@@ -172,10 +172,11 @@ def _apply(finding: Finding, name: str, value) -> None:
     """Set one (already cleaned) field on the finding."""
     if name == "persons":
         _set_persons(finding, value)
-    elif name == "item_code":
-        finding.item_id = value
-        if value is not None:
-            finding.category = db.session.get(ChecklistItem, value).category
+    elif name in ("item_id", "item_code"):
+        item = db.session.get(ChecklistItem, value) if value is not None else None
+        finding.item_id, finding.item = value, item  # both, so the synced data kept by bump_fields is current
+        if name == "item_code" and item is not None:
+            finding.category = item.category
     elif name.startswith("photo:"):
         ref = _photo_ref(finding, name)
         if value is None:

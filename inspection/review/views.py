@@ -37,9 +37,10 @@ def show_value(name: str, value) -> str:
         item = db.session.get(ChecklistItem, value)
         return f"{item.code} {item.text}" if item else str(value)
     if name == "persons" and isinstance(value, list):
-        return "；".join(f"{p.get('name', '')}（{p.get('post') + '，' if p.get('post') else ''}"
-                        f"{CADRE_LEVELS.get(p.get('cadre_level'), p.get('cadre_level') or '')}）" for p in value
-                        if isinstance(p, dict)) or "（无）"
+        people = [(p.get("name", ""), p.get("post", ""), p.get("cadre_level", "")) if isinstance(p, dict)
+                  else tuple(p) + ("",) * (3 - len(p)) for p in value if isinstance(p, (dict, list, tuple))]
+        return "；".join(f"{n}（{post + '，' if post else ''}{CADRE_LEVELS.get(lvl, lvl or '')}）"
+                        for n, post, lvl in people) or "（无）"
     if name in ("photos", "photos_added") and isinstance(value, list):
         return f"{len(value)}张照片"
     if name == "choice":

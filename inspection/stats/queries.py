@@ -191,7 +191,7 @@ def by_team(flt: FindingFilter, user) -> list[Share]:
              .order_by(counts.c.team_id))
     rows = []
     for tid, n, name, title in db.session.execute(query):
-        full = f"{title} · {name}" if tid else NO_TEAM
+        full = f"{name}（{title}）" if tid else NO_TEAM
         label = (name if flt.campaign_id else full) if tid else NO_TEAM
         rows.append(Share(key=tid, label=label, full_label=full, count=n))
     return _finish(rows, flt, "team")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -114,6 +113,16 @@ def test_edit_keeps_the_original_and_audits_before_and_after(world, finding):
     assert audit.after["persons"][0]["cadre_level"] == "deputy_section_chief"
     (event,) = events(finding, "edited")
     assert event.payload["fields"]["description"].startswith("9时30分") and event.payload["version"] == 2
+
+
+def test_edit_of_the_item_reaches_the_synced_data_kept_for_merging(world, finding):
+    item = world.checklist.items[2]
+    services.edit_finding(finding, {"item_id": str(item.id)}, reviewer=world.users["reviewer"])
+    db.session.commit()
+    assert finding.item_id == item.id and finding.field_versions["item_id"] == 2
+    kept = db.session.scalar(select(RecordVersion.data).where(RecordVersion.entity_id == finding.id,
+                                                              RecordVersion.version == 2))
+    assert kept["item_code"] == item.code
 
 
 def test_edit_without_change_does_nothing(world, finding):

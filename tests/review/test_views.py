@@ -78,6 +78,14 @@ def test_finding_page_shows_the_record_and_neighbours(auth, client, desk):
     assert f'data-next="/review/findings/{third.id}?status=awaiting"' in page
     assert f'data-prev="/review/findings/{first.id}?status=awaiting"' in page
     assert "暗访组最初提交的内容" in page
+
+
+def test_original_persons_are_shown_in_either_stored_shape(auth, client, desk):
+    desk[0].original = {"persons": [{"name": "甲某", "post": "科员", "cadre_level": "staff"}, ["乙某", "股长", "section_chief"]]}
+    db.session.commit()
+    auth.login("reviewer")
+    page = client.get(f"/review/findings/{desk[0].id}").get_data(as_text=True)
+    assert "甲某（科员，一般干部）；乙某（股长，正科级干部）" in page
     assert client.get(f"/review/findings/{uuid.uuid4()}").status_code == 404
 
 

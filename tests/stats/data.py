@@ -1,7 +1,6 @@
 """A small county with known numbers, shared by the review and statistics tests."""
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime
 
 from inspection.campaigns.models import Campaign, Target, Team
@@ -87,7 +86,3 @@ def closed_campaign(world, title="2026年第二批纪律作风明察暗访", fin
                      persons=(("旧人", "", "staff"),))
     db.session.commit()
     return campaign
-
-
-def new_id() -> uuid.UUID:
-    return uuid.uuid4()

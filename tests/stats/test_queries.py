@@ -56,7 +56,7 @@ def test_filters_narrow_every_count(world, county):
     s = statistics(FindingFilter(date_to=date(2026, 11, 20)), reviewer)  # 09:30 CST on the 20th counts
     assert s.total == 8
     s = statistics(FindingFilter(team_id=world.teams[1].id), reviewer)
-    assert s.total == 3 and [r.label for r in s.by_team] == [f"{world.campaign.title} · 第二暗访组"]
+    assert s.total == 3 and [r.label for r in s.by_team] == [f"第二暗访组（{world.campaign.title}）"]
 
 
 def test_trend_spans_campaigns_in_date_order(world, county):
