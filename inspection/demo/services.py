@@ -17,6 +17,7 @@ from ..checklists.defaults import DEFAULT_ITEMS, DEFAULT_NAME
 from ..checklists.models import Checklist, ChecklistItem
 from ..extensions import db
 from ..findings.models import Finding, FindingPhoto, InvolvedPerson
+from ..findings.services import finding_data
 from ..photos.services import ingest_photo
 from ..review.models import Review
 from ..sync.changes import emit_finding_change
@@ -180,8 +181,6 @@ def _finding(visit, team, row, items, window_start, photo_args, seed, reviewed_a
                       created_by_id=team.leader_id)
     for position, (name, post, level) in enumerate(persons):
         finding.persons.append(InvolvedPerson(name=name, post=post, cadre_level=level, position=position))
-    finding.original = {"category": item.category, "description": description, "location": location,
-                        "persons": [list(p) for p in persons]}
     stamp = occurred.astimezone(CST).strftime("%Y-%m-%d %H:%M")
     image = draw_photo(item.text[:14], [stamp, location, description[:18]], seed=seed)
     photo, _ = ingest_photo(photo_args["photo_dir"], image, expected_sha256=hashlib.sha256(image).hexdigest(),
@@ -190,6 +189,7 @@ def _finding(visit, team, row, items, window_start, photo_args, seed, reviewed_a
     finding.photos.append(FindingPhoto(sha256=photo.sha256, caption=item.text, taken_at=occurred, position=0))
     db.session.add(finding)
     db.session.flush()
+    finding.original = finding_data(finding)  # the team's submission, in the shape sync keeps
     decision = "confirmed" if reviewed_all or seed % 4 != 3 else None
     if not reviewed_all and seed % 13 == 5:
         decision = "returned"
