@@ -72,10 +72,18 @@ def test_concurrent_issuing_never_duplicates_or_skips(app, world):
     db.session.commit()
     builds = []
     start = threading.Barrier(len(ids))
+    # Every issuer finishes its first build (with the number it expects) before any takes a number,
+    # so the race is certain, not left to the scheduler: all but one must rebuild.
+    first_builds_done = threading.Barrier(len(ids))
+    local = threading.local()
 
     def builder(doc, **fonts):
         builds.append(doc.doc_number)
-        return build_circular(doc, **fonts)
+        pdf = build_circular(doc, **fonts)
+        if not getattr(local, "waited", False):
+            local.waited = True
+            first_builds_done.wait(60)
+        return pdf
 
     results, errors = {}, []
 
