@@ -31,15 +31,15 @@ from ..sync.context import ApplyContext, Outcome, Place, RecordRejected, forbidd
 from ..sync.merge import base_data, bump, conflict_entry, flatten, iso, merge, unflatten
 from ..sync.models import RecordVersion
 from ..sync.schemas import FindingDataSchema
-from .models import Finding, FindingPhoto, InvolvedPerson
+from .models import CATEGORIES, Finding, FindingPhoto, InvolvedPerson
 
 logger = logging.getLogger(__name__)
 
 SYNC_FIELDS = ("visit_id", "item_code", "category", "description", "occurred_at", "location", "severity",
                "persons", "photos")
+_SCALAR_FIELDS = tuple(f for f in SYNC_FIELDS if f != "photos")  # merge keys besides one per photo
 LOCKED_STATUSES = ("confirmed", "rejected", "merged")  # reviewed: phone edits become conflicts
 _schema = FindingDataSchema()
-_UPDATABLE = tuple(f for f in SYNC_FIELDS)
 
 
 def load_finding_data(raw, *, partial: bool) -> dict:
@@ -47,7 +47,7 @@ def load_finding_data(raw, *, partial: bool) -> dict:
     if not isinstance(raw, dict):
         raise RecordRejected("invalid", {"data": ["应为JSON对象"]})
     try:
-        return _schema.load(raw, partial=_UPDATABLE if partial else False)
+        return _schema.load(raw, partial=SYNC_FIELDS if partial else False)
     except ValidationError as exc:
         raise RecordRejected("invalid", exc.messages) from None
 
@@ -96,6 +96,8 @@ def _classify(ctx: ApplyContext, place: Place | None, code: str | None, category
             raise invalid("item_code", f"本次专项行动的检查清单中没有检查项 {code}")
         item_id, item_category = items[code]
         return item_id, code, item_category
+    if category not in CATEGORIES and category not in {c for _, c in items.values()}:
+        raise invalid("category", f"未知的问题类别：{category}")
     return None, None, category
 
 
@@ -141,34 +143,39 @@ def apply_finding(ctx: ApplyContext, record: dict) -> Outcome:
 def _create(ctx: ApplyContext, finding_id: uuid.UUID, raw) -> Outcome:
     """Queue a new finding's rows (inserted in bulk with the batch); a finding before its visit waits."""
     data = load_finding_data(raw, partial=False)
-    place = ctx.place(data["visit_id"])
+    visit_ref = data["visit_id"]
+    place = ctx.place(visit_ref)
     if place is not None and not ctx.can_write(place.target_id):
         raise forbidden("visit_id", "该到访记录不属于您所在暗访组进行中的检查任务")
     if place is None and not ctx.writable:
         raise forbidden("visit_id", "您当前没有进行中的检查任务，不能提交问题")
-    synced = _normalise(ctx, data, place, None)
-    synced.setdefault("category", "")
-    synced = {name: synced.get(name) for name in SYNC_FIELDS}
-    item_id = ctx.items(place.checklist_id)[synced["item_code"]][0] if place and synced["item_code"] else None
-    status = "submitted" if place else "pending_visit"
+    item_id, code, category = _classify(ctx, place, data["item_code"], data["category"])
+    photos = _dedupe(data["photos"])
+    synced = {
+        "visit_id": str(visit_ref), "item_code": code, "category": category or "",
+        "description": data["description"], "occurred_at": iso(data["occurred_at"]),
+        "location": data["location"], "severity": data["severity"],
+        "persons": [{"name": p["name"], "post": p["post"], "cadre_level": p["cadre_level"]} for p in data["persons"]],
+        "photos": [{"sha256": p["sha256"], "caption": p["caption"], "taken_at": iso(p["taken_at"])} for p in photos],
+    }
+    versions = dict.fromkeys(_SCALAR_FIELDS, 1)
+    versions.update((f"photo:{p['sha256']}", 1) for p in photos)
+    linked = place is not None
     ctx.finding_rows.append({
-        "id": finding_id, "visit_ref": data["visit_id"], "visit_id": data["visit_id"] if place else None,
-        "campaign_id": place.campaign_id if place else None, "unit_id": place.unit_id if place else None,
-        "team_id": place.team_id if place else None, "item_id": item_id, "category": synced["category"],
+        "id": finding_id, "visit_ref": visit_ref, "visit_id": visit_ref if linked else None,
+        "campaign_id": place.campaign_id if linked else None, "unit_id": place.unit_id if linked else None,
+        "team_id": place.team_id if linked else None, "item_id": item_id, "category": synced["category"],
         "description": synced["description"], "occurred_at": data["occurred_at"], "location": synced["location"],
-        "severity": synced["severity"], "status": status, "version": 1,
-        "field_versions": dict.fromkeys(flatten(synced), 1), "in_conflict": False, "conflicts": {},
-        "original": synced, "review_note": "", "created_by_id": ctx.user.id, "created_at": ctx.now,
-        "updated_at": ctx.now})
-    for position, person in enumerate(synced["persons"]):
-        ctx.person_rows.append({"finding_id": finding_id, "position": position, **person})
-    for position, (photo, raw_photo) in enumerate(zip(synced["photos"], _dedupe(data["photos"]))):
-        ctx.photo_rows.append({"finding_id": finding_id, "sha256": photo["sha256"], "caption": photo["caption"],
-                               "taken_at": raw_photo["taken_at"], "position": position})
-    ctx.audit("finding.sync_create", "finding", finding_id, f"同步新增问题：{synced['category'] or synced['item_code']}",
-              after={"version": 1, "status": status, "device": ctx.device_id})
+        "severity": synced["severity"], "status": "submitted" if linked else "pending_visit", "version": 1,
+        "field_versions": versions, "in_conflict": False, "conflicts": {}, "original": synced, "review_note": "",
+        "created_by_id": ctx.user.id, "created_at": ctx.now, "updated_at": ctx.now})
+    ctx.person_rows.extend({"finding_id": finding_id, "position": position, **person}
+                           for position, person in enumerate(synced["persons"]))
+    ctx.photo_rows.extend({"finding_id": finding_id, "sha256": p["sha256"], "caption": p["caption"],
+                           "taken_at": p["taken_at"], "position": position} for position, p in enumerate(photos))
+    ctx.created["finding"].append(str(finding_id))  # audited once for the batch, see applier
     ctx.mark_created(Finding, finding_id)
-    return Outcome("created", 1, photos=[p["sha256"] for p in synced["photos"]])
+    return Outcome("created", 1, photos=[p["sha256"] for p in photos])
 
 
 def _dedupe(photos: list[dict]) -> list[dict]:

@@ -44,34 +44,36 @@ def sync():
         raise ApiError(413, "too_large", "提交的数据过大，请分成更小的批次", {"max_bytes": max_bytes})
     parsed = json_body(max_bytes=max_bytes)
     raw_text = request.get_data(as_text=True)
-    known = _applied_batch(parsed)
-    if known is not None:
-        services.check_resend(known, current_user, raw_text, parsed)
-        return _answer(known.batch_id, known.results)
+    user = current_user._get_current_object()
+    known = _stored_batch(parsed)
+    if known is not None and known.status == "applied":  # a resend: the stored answers, nothing applied
+        services.check_resend(known, user, raw_text, parsed)
+        return _answer(user, known.batch_id, known.results)
     envelope = load(SyncRequestSchema(), parsed)
     token = g.get("api_token")
-    batch = services.receive_batch(user=current_user, device_id=envelope["device_id"],
-                                   batch_id=envelope["batch_id"], token_id=token.id if token else None,
-                                   raw_text=raw_text, parsed=parsed)
-    results = services.apply_batch(batch.id, records=envelope["records"], ip=request.remote_addr or "")
-    return _answer(envelope["batch_id"], results)
+    batch = services.receive_batch(user=user, device_id=envelope["device_id"], batch_id=envelope["batch_id"],
+                                   token_id=token.id if token else None, raw_text=raw_text, parsed=parsed,
+                                   existing=known)
+    results, cursor = services.apply_batch(batch.id, records=envelope["records"], user=user,
+                                           ip=request.remote_addr or "")
+    return _answer(user, envelope["batch_id"], results, cursor)
 
 
-def _applied_batch(parsed):
-    """Return the stored batch a resend names when it has been applied already (the cheap replay path)."""
+def _stored_batch(parsed):
+    """Return the stored batch a push names, if any (read before validating: resends are cheap)."""
     try:
         batch_id = uuid.UUID(str(parsed.get("batch_id"))) if isinstance(parsed, dict) else None
     except ValueError:
         return None
-    batch = services.find_batch(batch_id) if batch_id else None
-    return batch if batch is not None and batch.status == "applied" else None
+    return services.find_batch(batch_id) if batch_id else None
 
 
-def _answer(batch_id, results):
+def _answer(user, batch_id, results, cursor: int | None = None):
     """Dump the per-record answers with the user's change-feed position."""
-    cursor = str(services.current_cursor(current_user))
-    db.session.commit()
-    return SyncResponseSchema().dump({"batch_id": str(batch_id), "results": results, "cursor": cursor})
+    if cursor is None:
+        cursor = services.current_cursor(user)
+        db.session.commit()  # keep the token's last-used time
+    return SyncResponseSchema().dump({"batch_id": str(batch_id), "results": results, "cursor": str(cursor)})
 
 
 @bp.get("/changes")

@@ -3,9 +3,9 @@
 Every record is checked (shape, permission, merge) before it writes anything. A new finding, the bulk
 of any batch, then only adds plain rows to the context's buffers, inserted together at the end; every
 other record (a visit, an edit) runs inside its own savepoint. If the batch's writes still fail on the
-database (another request created the same record a moment ago), the whole attempt is rolled back to
-its savepoint and the batch is applied again with a savepoint per record, where a record that now
-exists is merged as an edit.
+database (another request created the same record a moment ago), the caller rolls the attempt back and
+applies the batch again with a savepoint per record, where a record that now exists is merged as an edit
+(see sync.services.apply_batch).
 """
 from __future__ import annotations
 
@@ -24,20 +24,31 @@ logger = logging.getLogger(__name__)
 RETRY_ERROR = {"_record": ["与同时提交的记录冲突，请稍后重新同步"]}
 
 
-def apply_records(user, records: list[dict], *, device_id: str, now: datetime, ip: str = "") -> list[dict]:
-    """Apply validated records for `user`; return one result per record, in order."""
+def apply_records(user, records: list[dict], *, device_id: str, now: datetime, ip: str = "",
+                  batch_id=None, isolated: bool = False) -> list[dict]:
+    """Apply validated records for `user`; return one result per record, in order.
+
+    Together (the default), an IntegrityError means another request wrote one of these records
+    meanwhile: it propagates, the caller rolls back and calls again with `isolated=True`.
+    """
     ctx = ApplyContext(user, device_id=device_id, now=now, ip=ip)
-    ctx.prefetch(records)
-    try:
-        with db.session.begin_nested():
-            outcomes = [_apply(ctx, record, savepoint=not _plain_create(ctx, record)) for record in records]
-            ctx.flush()
-    except IntegrityError:
-        logger.warning("batch from %s met a concurrent write; applying it record by record", user.username)
-        db.session.expire_all()
-        ctx = ApplyContext(user, device_id=device_id, now=now, ip=ip)
+    if isolated:
         outcomes = [_apply_isolated(ctx, record) for record in records]
+    else:
+        ctx.prefetch(records)
+        outcomes = [_apply(ctx, record, savepoint=not _plain_create(ctx, record)) for record in records]
+    _audit_created(ctx, batch_id)
+    ctx.flush()
     return results(records, outcomes)
+
+
+def _audit_created(ctx: ApplyContext, batch_id) -> None:
+    """Write one audit event naming every visit and finding the batch created (edits are audited each)."""
+    visits, findings = ctx.created["visit"], ctx.created["finding"]
+    if visits or findings:
+        ctx.audit("sync.create", "sync_batch", batch_id or "", f"同步新增到访记录{len(visits)}条、问题{len(findings)}条"
+                  f"（设备：{ctx.device_id}）", after={"visits": list(visits), "findings": list(findings),
+                                                 "device": ctx.device_id})
 
 
 def _plain_create(ctx: ApplyContext, record: dict) -> bool:
@@ -60,6 +71,9 @@ def _apply(ctx: ApplyContext, record: dict, *, savepoint: bool) -> Outcome | Rec
     except RecordRejected as exc:
         ctx.undo(mark)
         return exc
+    except IntegrityError:
+        ctx.undo(mark)
+        raise
 
 
 def _apply_isolated(ctx: ApplyContext, record: dict) -> Outcome | RecordRejected:
@@ -68,7 +82,7 @@ def _apply_isolated(ctx: ApplyContext, record: dict) -> Outcome | RecordRejected
         try:
             return _apply(ctx, record, savepoint=True)
         except IntegrityError:
-            ctx.reset()
+            ctx.forget()
     logger.error("record %s kept failing on concurrent writes", record["id"])
     return RecordRejected("invalid", RETRY_ERROR)
 

@@ -58,7 +58,7 @@ def reapply(batch_id: str | None, all_failed: bool):
             click.echo(f"{ident}: already applied; nothing to do")
             continue
         try:
-            results = services.apply_batch(pk)
+            results, _ = services.apply_batch(pk)
         except Exception as exc:  # noqa: BLE001 (reported per batch; the batch stays marked failed)
             failures += 1
             click.echo(f"{ident}: failed again: {type(exc).__name__}: {exc}", err=True)

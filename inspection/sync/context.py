@@ -79,6 +79,7 @@ class ApplyContext:
         self.person_rows: list[dict] = []
         self.photo_rows: list[dict] = []
         self.audit_rows: list[dict] = []
+        self.created: dict[str, list[str]] = {"visit": [], "finding": []}
 
     # -- permissions ------------------------------------------------------------------------------
     @property
@@ -192,11 +193,11 @@ class ApplyContext:
         for model, rows in ((Finding, self.finding_rows), (InvolvedPerson, self.person_rows),
                             (FindingPhoto, self.photo_rows), (AuditEvent, self.audit_rows)):
             if rows:
-                db.session.execute(insert(model), rows)
+                db.session.execute(insert(model.__table__), rows)  # Core executemany: no ORM bookkeeping
                 rows.clear()
 
     def mark(self) -> tuple[int, ...]:
-        """Return the lengths of the write buffers (to undo a rejected record's rows)."""
+        """Return the lengths of the write buffers (to undo one record's rows)."""
         return tuple(len(rows) for rows in self._buffers())
 
     def undo(self, mark: tuple[int, ...]) -> None:
@@ -205,15 +206,13 @@ class ApplyContext:
             del rows[length:]
 
     def _buffers(self):
-        return (self.finding_rows, self.person_rows, self.photo_rows, self.audit_rows)
+        return (self.finding_rows, self.person_rows, self.photo_rows, self.audit_rows, *self.created.values())
 
-    def reset(self) -> None:
-        """Forget cached records and drop buffered rows (after a rolled-back attempt)."""
+    def forget(self) -> None:
+        """Forget cached records (after a rolled-back attempt, the database may hold others' rows)."""
         self._findings.clear()
         self._visits.clear()
         self._places.clear()
-        for rows in self._buffers():
-            rows.clear()
 
 
 def _uuid(value) -> uuid.UUID | None:

@@ -52,21 +52,28 @@ def check_resend(batch: SyncBatch, user, raw_text: str, parsed) -> None:
             raise SyncError(409, "batch_id_reused", "该批次编号已用于内容不同的另一批数据，请使用新的批次编号")
 
 
+_UNKNOWN = object()
+
+
 def receive_batch(*, user, device_id: str, batch_id: uuid.UUID, token_id: int | None, raw_text: str,
-                  parsed) -> SyncBatch:
-    """Store a batch exactly as received and commit it; a resend gets the row already stored."""
-    existing = find_batch(batch_id)
+                  parsed, existing=_UNKNOWN) -> SyncBatch:
+    """Store a batch exactly as received and commit it; a resend gets the row already stored.
+
+    `existing` is the stored batch with this id (or None) when the caller has just looked it up.
+    """
+    if existing is _UNKNOWN:
+        existing = find_batch(batch_id)
     if existing is None:
         batch = SyncBatch(batch_id=batch_id, user_id=user.id, device_id=device_id, token_id=token_id,
                           payload=raw_text, status="received", error="", attempts=0, received_at=utcnow())
+        db.session.add(batch)
         try:
-            with db.session.begin_nested():
-                db.session.add(batch)
+            db.session.flush()
         except IntegrityError:  # the same batch arrived on another connection a moment ago
             db.session.rollback()
             existing = find_batch(batch_id)
         else:
-            db.session.commit()
+            _commit_keeping_state()
             logger.info("received sync batch %s from %s (%s), %d bytes", batch_id, user.username, device_id,
                         len(raw_text))
             return batch
@@ -74,24 +81,55 @@ def receive_batch(*, user, device_id: str, batch_id: uuid.UUID, token_id: int | 
     return existing
 
 
-def apply_batch(batch_pk: int, *, records: list[dict] | None = None, ip: str = "") -> list[dict]:
-    """Apply a stored batch once and commit its results; a batch already applied returns its results."""
+def _commit_keeping_state() -> None:
+    """Commit without expiring loaded objects (the user and batch just written stay usable, unqueried)."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
+def _claim(batch_pk: int) -> bool:
+    """Lock a stored batch for applying (a concurrent claim waits for this transaction); False if applied."""
     table = SyncBatch.__table__
-    claimed = db.session.execute(update(table).where(table.c.id == batch_pk, table.c.status != "applied")
-                                 .values(attempts=table.c.attempts + 1)).rowcount
-    batch = db.session.scalar(select(SyncBatch).where(SyncBatch.id == batch_pk)
-                              .execution_options(populate_existing=True))
-    if not claimed:
+    return bool(db.session.execute(update(table).where(table.c.id == batch_pk, table.c.status != "applied")
+                                   .values(attempts=table.c.attempts + 1)).rowcount)
+
+
+def apply_batch(batch_pk: int, *, records: list[dict] | None = None, user=None,
+                ip: str = "") -> tuple[list[dict], int | None]:
+    """Apply a stored batch once and commit its results; a batch already applied returns its results.
+
+    Returns the results and the user's change-feed cursor (None when the batch had been applied before).
+    `records` and `user` save re-reading what the caller has just validated and signed in.
+    """
+    if not _claim(batch_pk):
         db.session.rollback()
-        return batch.results
+        return db.session.get(SyncBatch, batch_pk, populate_existing=True).results, None
+    batch = db.session.get(SyncBatch, batch_pk)
     try:
         if records is None:
             records = SyncRequestSchema().loads(batch.payload)["records"]
-        results = apply_records(batch.user, records, device_id=batch.device_id, now=utcnow(), ip=ip)
+        user = user or batch.user
+        context = {"device_id": batch.device_id, "ip": ip, "batch_id": batch.batch_id}
+        try:
+            results = apply_records(user, records, now=utcnow(), **context)
+        except IntegrityError:
+            db.session.rollback()
+            logger.warning("batch %s met a concurrent write; applying it record by record", context["batch_id"])
+            if not _claim(batch_pk):
+                db.session.rollback()
+                return db.session.get(SyncBatch, batch_pk, populate_existing=True).results, None
+            batch = db.session.get(SyncBatch, batch_pk)
+            results = apply_records(user, records, now=utcnow(), isolated=True, **context)
         batch.status, batch.results, batch.applied_at, batch.error = "applied", results, utcnow(), ""
-        db.session.commit()
+        cursor = current_cursor(user)
+        _commit_keeping_state()
     except Exception as exc:
         db.session.rollback()
+        table = SyncBatch.__table__
         db.session.execute(update(table).where(table.c.id == batch_pk).values(
             status="failed", attempts=table.c.attempts + 1, error=f"{type(exc).__name__}: {exc}"[:4000]))
         db.session.commit()
@@ -101,7 +139,7 @@ def apply_batch(batch_pk: int, *, records: list[dict] | None = None, ip: str = "
     for result in results:
         counts[result["status"]] = counts.get(result["status"], 0) + 1
     logger.info("applied sync batch %s: %s", batch.batch_id, counts)
-    return results
+    return results, cursor
 
 
 def batches_to_reapply() -> list[SyncBatch]:

@@ -96,8 +96,7 @@ def _create(ctx: ApplyContext, visit_id: uuid.UUID, raw) -> Outcome:
                      for a in synced["answers"]]
     db.session.add(visit)
     db.session.add(RecordVersion(entity_type="visit", entity_id=visit_id, version=1, data=synced))
-    ctx.audit("visit.sync_create", "visit", visit_id, "同步新增到访记录",
-              after={"target_id": place.target_id, "version": 1, "device": ctx.device_id})
+    ctx.created["visit"].append(str(visit_id))  # audited once for the batch, see applier
     ctx.remember(Visit, visit_id, visit)
     ctx.set_place(visit_id, place)
     linked = link_pending(ctx, visit_id, place)

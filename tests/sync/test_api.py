@@ -43,8 +43,9 @@ def test_push_creates_records_and_keeps_the_batch_verbatim(client, world, h1):
     assert [(p.name, p.cadre_level) for p in finding.persons] == [("张某", "staff")]
     assert finding.original["description"] == "9:40 办公室2名工作人员不在岗，无请假手续"
     assert finding.original["item_code"] == "A02" and finding.field_versions["description"] == 1
-    actions = set(db.session.scalars(select(AuditEvent.action)))
-    assert {"visit.sync_create", "finding.sync_create"} <= actions
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "sync.create"))
+    assert (audit.actor_id, audit.entity_type, audit.entity_id) == (batch.user_id, "sync_batch", body["batch_id"])
+    assert audit.after == {"visits": [str(vid)], "findings": [str(fid)], "device": "phone-1"}
 
 
 def test_same_batch_twice_changes_nothing_and_answers_the_same(client, world, h1):
@@ -148,17 +149,19 @@ def test_invalid_records_are_answered_and_do_not_sink_the_others(client, world, 
         finding_record(vid, item_code="Z99"),
         finding_record(vid, persons=[{"name": "", "cadre_level": "emperor"}]),
         finding_record(vid, description="一名干部在办公室玩手机游戏", unexpected="x"),
+        finding_record(vid, item_code=None, category="莫须有"),
         visit_record(world.targets[1], answers=[{"item_code": "Q1", "result": "fail"}]),
         visit_record(world.targets[1], ended_at="2026-11-20T08:00:00+08:00"),
         visit_record(world.targets[1], started_at="2026-11-20T09:30:00"),  # no time zone
         finding_record(vid),
+        finding_record(vid, item_code=None, category="公务接待"),  # a category without an item is fine
     ])
-    assert statuses(response) == ["created"] + ["invalid"] * 7 + ["created"]
+    assert statuses(response) == ["created"] + ["invalid"] * 8 + ["created", "created"]
     errors = [r["errors"] for r in response.get_json()["results"]]
     assert "severity" in errors[1] and "item_code" in errors[2] and "unexpected" in errors[4]
-    assert set(errors[3]["persons"]["0"]) == {"name", "cadre_level"}
-    assert "answers" in errors[5] and "ended_at" in errors[6] and "started_at" in errors[7]
-    assert count(Finding) == 1 and count(Visit) == 1 and count(ChecklistAnswer) == 2
+    assert set(errors[3]["persons"]["0"]) == {"name", "cadre_level"} and "category" in errors[5]
+    assert "answers" in errors[6] and "ended_at" in errors[7] and "started_at" in errors[8]
+    assert count(Finding) == 2 and count(Visit) == 1 and count(ChecklistAnswer) == 2
 
 
 def test_malformed_and_oversized_payloads_get_the_error_envelope(app, client, world, h1):

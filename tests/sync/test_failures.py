@@ -49,7 +49,7 @@ def test_error_mid_batch_keeps_the_raw_batch_rolls_back_and_cli_reapplies(client
     assert batch.status == "failed" and batch.attempts == 1 and "RuntimeError" in batch.error
     assert str(batch_id) in batch.payload and batch.results is None
     assert count(Visit) == 0 and count(Finding) == 0  # nothing half-applied
-    assert count(AuditEvent, AuditEvent.action.like("%sync_create")) == 0
+    assert count(AuditEvent, AuditEvent.action.like("sync.%")) == 0
     monkeypatch.undo()
     result = runner.invoke(args=["sync", "reapply", str(batch_id)])
     assert result.exit_code == 0, result.output
