@@ -175,18 +175,20 @@ def run_round(url: str, n_findings: int, size: int) -> tuple[float, float, float
         app = make_app(url.replace("{tmp}", tmp), tmp)
         with app.app_context():
             token, visits, codes = build_county(db)
-            headers = {"Authorization": f"Bearer {token}"}
-            client = app.test_client()
-            for body, _ in make_batches(visits, codes, size * 4, size):  # warm caches and pools
-                push(client, headers, body)
-            first = replay = bare = 0.0
-            rows = 0
-            for body, ids in make_batches(visits, codes, n_findings, size):
-                first += push(client, headers, body)
-                replay += push(client, headers, body)
+        headers = {"Authorization": f"Bearer {token}"}
+        client = app.test_client()  # no app context held: each request has its own session, as when served
+        for body, _ in make_batches(visits, codes, size * 4, size):  # warm caches and pools
+            push(client, headers, body)
+        first = replay = bare = 0.0
+        rows = 0
+        for body, ids in make_batches(visits, codes, n_findings, size):
+            first += push(client, headers, body)
+            replay += push(client, headers, body)
+            with app.app_context():
                 copies = same_rows(db, ids)
                 rows += sum(len(table_rows) for _, table_rows in copies)
                 bare += bare_insert(db, copies)
+        with app.app_context():
             stored = db.session.scalar(select(db.func.count()).select_from(Finding))
             if stored != 2 * n_findings + size * 4:
                 raise RuntimeError(f"expected {2 * n_findings + size * 4} findings, found {stored}")

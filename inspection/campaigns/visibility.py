@@ -11,7 +11,7 @@ a draft campaign is a plan. Closed campaigns hold no secret left to keep. Liaiso
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, and_, false, or_, select
 
 from ..auth.roles import COMMISSION, INSPECTOR, VIEWER
 from ..extensions import db
@@ -72,6 +72,19 @@ def can_write_for_target(user, target: Target | None) -> bool:
     if target is None or user.role != INSPECTOR:
         return False
     return target.campaign.status == "active" and target.team_id in team_ids_for(user)
+
+
+def writable_target_filter(user):
+    """Return a WHERE clause (on Target joined with its Campaign) for the targets the user may record at.
+
+    The same rule as can_write_for_target, for many targets in one query: an inspector's own teams'
+    targets in active campaigns.
+    """
+    if user.role != INSPECTOR:
+        return false()
+    member = select(team_members.c.team_id).where(team_members.c.user_id == user.id)
+    led = select(Team.id).where(Team.leader_id == user.id)
+    return and_(Target.team_id.in_(member.union(led)), Campaign.status == "active")
 
 
 def can_see_team_record(user, team_id: int | None, created_by_id: int | None) -> bool:

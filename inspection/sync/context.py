@@ -14,9 +14,8 @@ from datetime import datetime
 from sqlalchemy import insert, select
 
 from ..audit.models import AuditEvent
-from ..auth.roles import INSPECTOR
-from ..campaigns.models import Campaign
-from ..campaigns.visibility import targets_query
+from ..campaigns.models import Campaign, Target
+from ..campaigns.visibility import writable_target_filter
 from ..checklists.models import ChecklistItem
 from ..extensions import db
 from ..findings.models import Finding, FindingPhoto, InvolvedPerson
@@ -87,12 +86,10 @@ class ApplyContext:
         """Targets this user may record at: their teams' targets in active campaigns."""
         if self._writable is None:
             self._writable = {}
-            if self.user.role == INSPECTOR and self.user.active:  # as can_write_for_target, for all at once
-                visible = targets_query(self.user).subquery()
+            if self.user.active:
                 rows = db.session.execute(
-                    select(visible.c.id, visible.c.campaign_id, visible.c.unit_id, visible.c.team_id,
-                           Campaign.checklist_id).join(Campaign, Campaign.id == visible.c.campaign_id)
-                    .where(Campaign.status == "active"))
+                    select(Target.id, Target.campaign_id, Target.unit_id, Target.team_id, Campaign.checklist_id)
+                    .join(Campaign, Target.campaign_id == Campaign.id).where(writable_target_filter(self.user)))
                 self._writable = {row[0]: Place(*row) for row in rows}
         return self._writable
 
@@ -106,9 +103,10 @@ class ApplyContext:
         finding_ids = [r["id"] for r in records if r["type"] == "finding"]
         visit_ids = [r["id"] for r in records if r["type"] == "visit"]
         for model, ids, cache in ((Finding, finding_ids, self._findings), (Visit, visit_ids, self._visits)):
-            if ids:
+            if ids:  # ids first (usually none exist yet), whole rows only for those that do
+                known = set(db.session.scalars(select(model.id).where(model.id.in_(set(ids)))))
                 found = {obj.id: obj for obj in db.session.scalars(self._locked(
-                    select(model).where(model.id.in_(sorted(set(ids)))).order_by(model.id)))}
+                    select(model).where(model.id.in_(sorted(known))).order_by(model.id)))} if known else {}
                 for ident in ids:
                     cache.setdefault(ident, found.get(ident))
         refs = {_uuid((r.get("data") or {}).get("visit_id")) for r in records if r["type"] == "finding"}
