@@ -27,7 +27,7 @@ from ..campaigns.visibility import can_write_for_target
 from ..extensions import db
 from ..photos.models import Photo
 from ..sync.changes import emit_finding_change
-from ..sync.context import ApplyContext, Outcome, Place, RecordRejected, forbidden, invalid
+from ..sync.context import ApplyContext, Outcome, Place, RecordRejected, core, forbidden, invalid
 from ..sync.merge import base_data, bump, conflict_entry, flatten, iso, merge, unflatten
 from ..sync.models import RecordVersion
 from ..sync.schemas import FindingDataSchema
@@ -331,7 +331,7 @@ def present_photos(hashes) -> set[str]:
     """Return which of these photo hashes the server has stored."""
     hashes, found = sorted(set(hashes)), set()
     for start in range(0, len(hashes), 500):
-        found.update(db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(hashes[start:start + 500]))))
+        found.update(core(select(Photo.sha256).where(Photo.sha256.in_(hashes[start:start + 500]))).scalars())
     return found
 
 

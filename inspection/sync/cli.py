@@ -51,10 +51,11 @@ def reapply(batch_id: str | None, all_failed: bool):
         if batch is None:
             raise click.ClickException(f"no stored batch {batch_id}")
         batches = [batch]
-    failures = 0
+    failures = skipped = 0
     for batch in batches:
         pk, ident, status = batch.id, batch.batch_id, batch.status
         if status == "applied":
+            skipped += 1
             click.echo(f"{ident}: already applied; nothing to do")
             continue
         try:
@@ -68,6 +69,7 @@ def reapply(batch_id: str | None, all_failed: bool):
             counts[result["status"]] = counts.get(result["status"], 0) + 1
         summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         click.echo(f"{ident}: applied ({summary})")
-    click.echo(f"{len(batches) - failures} of {len(batches)} batch(es) applied")
+    click.echo(f"{len(batches) - failures - skipped} of {len(batches)} batch(es) applied"
+               + (f", {skipped} had been applied already" if skipped else ""))
     if failures:
         raise SystemExit(1)

@@ -87,7 +87,7 @@ class ApplyContext:
         if self._writable is None:
             self._writable = {}
             if self.user.active:
-                rows = db.session.execute(
+                rows = core(
                     select(Target.id, Target.campaign_id, Target.unit_id, Target.team_id, Campaign.checklist_id)
                     .join(Campaign, Target.campaign_id == Campaign.id).where(writable_target_filter(self.user)))
                 self._writable = {row[0]: Place(*row) for row in rows}
@@ -104,7 +104,7 @@ class ApplyContext:
         visit_ids = [r["id"] for r in records if r["type"] == "visit"]
         for model, ids, cache in ((Finding, finding_ids, self._findings), (Visit, visit_ids, self._visits)):
             if ids:  # ids first (usually none exist yet), whole rows only for those that do
-                known = set(db.session.scalars(select(model.id).where(model.id.in_(set(ids)))))
+                known = set(core(select(model.id).where(model.id.in_(set(ids)))).scalars())
                 found = {obj.id: obj for obj in db.session.scalars(self._locked(
                     select(model).where(model.id.in_(sorted(known))).order_by(model.id)))} if known else {}
                 for ident in ids:
@@ -113,7 +113,7 @@ class ApplyContext:
         refs.discard(None)
         refs -= set(self._places)
         if refs:
-            rows = db.session.execute(select(Visit.id, Visit.target_id, Visit.campaign_id, Visit.unit_id,
+            rows = core(select(Visit.id, Visit.target_id, Visit.campaign_id, Visit.unit_id,
                                              Visit.team_id, Visit.checklist_id).where(Visit.id.in_(refs)))
             for row in rows:
                 self._places[row[0]] = Place(*row[1:])
@@ -152,7 +152,7 @@ class ApplyContext:
     def place(self, visit_id: uuid.UUID) -> Place | None:
         """Return where a visit took place, or None if the server has no such visit yet."""
         if visit_id not in self._places:
-            row = db.session.execute(select(Visit.target_id, Visit.campaign_id, Visit.unit_id, Visit.team_id,
+            row = core(select(Visit.target_id, Visit.campaign_id, Visit.unit_id, Visit.team_id,
                                             Visit.checklist_id).where(Visit.id == visit_id)).first()
             self._places[visit_id] = Place(*row) if row else None
         return self._places[visit_id]
@@ -164,7 +164,7 @@ class ApplyContext:
     def items(self, checklist_id: int) -> dict[str, tuple[int, str]]:
         """Return a checklist's items by code: (item id, category)."""
         if checklist_id not in self._items:
-            rows = db.session.execute(select(ChecklistItem.code, ChecklistItem.id, ChecklistItem.category)
+            rows = core(select(ChecklistItem.code, ChecklistItem.id, ChecklistItem.category)
                                       .where(ChecklistItem.checklist_id == checklist_id))
             self._items[checklist_id] = {code: (item_id, category) for code, item_id, category in rows}
         return self._items[checklist_id]
@@ -211,6 +211,11 @@ class ApplyContext:
         self._findings.clear()
         self._visits.clear()
         self._places.clear()
+
+
+def core(statement):
+    """Run a plain SELECT on the session's connection, skipping the ORM's bookkeeping (no entities, no flush)."""
+    return db.session.connection().execute(statement)
 
 
 def _uuid(value) -> uuid.UUID | None:

@@ -22,6 +22,7 @@ from ..errors import ApiError
 from ..extensions import db
 from ..sqltypes import utcnow
 from .applier import apply_records
+from .context import core
 from .models import ChangeEvent, SyncBatch
 from .schemas import SyncRequestSchema
 
@@ -152,7 +153,8 @@ def batches_to_reapply() -> list[SyncBatch]:
 
 def current_cursor(user) -> int:
     """Return the newest change-feed position for this user (0 when nothing has happened yet)."""
-    return db.session.scalar(select(func.max(ChangeEvent.id)).where(ChangeEvent.user_id == user.id)) or 0
+    db.session.flush()
+    return core(select(func.max(ChangeEvent.id)).where(ChangeEvent.user_id == user.id)).scalar() or 0
 
 
 def changes_since(user, since: int, limit: int) -> tuple[list[ChangeEvent], int, bool]:
