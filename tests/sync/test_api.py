@@ -216,3 +216,20 @@ def test_sync_results_name_the_photos_still_missing(client, world, h1):
     photos = [{"sha256": sha, "caption": "签到册"}, {"sha256": absent, "caption": "空座位"}]
     response = push(client, h1, [visit_record(world.targets[0], visit_id=vid), finding_record(vid, photos=photos)])
     assert response.get_json()["results"][1]["missing_photos"] == [absent]
+
+
+def test_device_revoked_by_an_admin_is_refused_and_its_outbox_goes_through_after_signing_in(
+        client, world, token_for, auth):
+    from inspection.auth.models import ApiToken
+
+    old = token_for("inspector1")
+    token_id = db.session.scalar(select(ApiToken.id))
+    auth.login("admin")
+    assert client.post(f"/account/devices/{token_id}/revoke").status_code == 302
+    auth.logout()
+    batch_id, records = uuid.uuid4(), [visit_record(world.targets[0])]
+    refused = push(client, old, records, batch_id=batch_id)
+    assert refused.status_code == 401 and count(SyncBatch) == 0
+    again = token_for("inspector1", device="同一部手机")  # signed in again; the outbox kept the batch
+    assert statuses(push(client, again, records, batch_id=batch_id)) == ["created"]
+    assert count(Visit) == 1
