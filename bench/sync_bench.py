@@ -46,6 +46,7 @@ TARGETS = {"apply": 3.0, "replay": 0.3, "photo": 1.5}
 
 
 def _url(raw: str) -> str:
+    """Use the psycopg 3 driver for a postgres:// URL."""
     return "postgresql+psycopg://" + raw.split("://", 1)[1] if raw.startswith("postgres") else raw
 
 
@@ -215,6 +216,7 @@ def run_database(label: str, url: str, n_findings: int, size: int, rounds: int) 
 
 
 def _line(name: str, value: str, ratio, key: str) -> str:
+    """Format one row of the table, with the target and whether it is met."""
     if key == "":
         return f"  {name:<40} {value:>22}"
     ok = "ok" if ratio <= TARGETS[key] else "NO"

@@ -28,6 +28,7 @@ class RecordRejected(Exception):
     """A record cannot be applied: `status` is invalid or forbidden, `errors` says why (field -> messages)."""
 
     def __init__(self, status: str, errors: dict):
+        """Keep the status and the errors."""
         super().__init__(status)
         self.status = status
         self.errors = errors
@@ -68,6 +69,7 @@ class ApplyContext:
     """Caches and write buffers for applying one batch on behalf of one user and device."""
 
     def __init__(self, user, *, device_id: str, now: datetime, ip: str = "", lock: bool = True):
+        """Start empty caches for one batch by `user` from `device_id`."""
         self.user, self.device_id, self.now, self.ip, self.lock = user, device_id, now, ip, lock
         self._writable: dict[int, Place] | None = None
         self._findings: dict[uuid.UUID, object] = {}
@@ -204,6 +206,7 @@ class ApplyContext:
             del rows[length:]
 
     def _buffers(self):
+        """Return the write buffers and the lists of created ids."""
         return (self.finding_rows, self.person_rows, self.photo_rows, self.audit_rows, *self.created.values())
 
     def forget(self) -> None:

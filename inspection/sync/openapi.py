@@ -18,6 +18,7 @@ DESCRIPTION = (
 
 
 def _json(schema) -> dict:
+    """Describe a JSON body with the given schema."""
     return {"content": {"application/json": {"schema": schema}}}
 
 
