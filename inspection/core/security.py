@@ -3,6 +3,17 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
+# Desktop pages: scripts only from our own static files (no inline scripts or on*= handlers), inline styles allowed.
+DESKTOP_CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _is_field_path(path: str) -> bool:
+    """Tell whether a path belongs to the offline field app, which sets its own policy."""
+    return path == "/field" or path.startswith("/field/")
+
 
 def add_security_headers(response: Response) -> Response:
     """Set defensive headers on every response; signed-in pages are never stored by caches."""
@@ -12,6 +23,8 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(self), microphone=()")
     if response.mimetype in ("text/html", "application/json") and not request.path.startswith("/static/"):
         response.headers.setdefault("Cache-Control", "no-store")
+    if response.mimetype == "text/html" and not _is_field_path(request.path):
+        response.headers.setdefault("Content-Security-Policy", DESKTOP_CSP)
     return response
 
 
