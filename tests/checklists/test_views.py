@@ -30,6 +30,14 @@ def test_index_and_detail(client, auth, world):
     assert "1. 考勤管理（1项）" in html and "需拍照" in html and world.campaign.title in html
 
 
+def test_index_shows_the_item_count_not_a_method(client, auth, world):
+    """The versions table counts items (a dict key named "items" must not resolve to dict.items)."""
+    auth.login("coordinator")
+    html = client.get("/checklists/").get_data(as_text=True)
+    assert "built-in method" not in html
+    assert f'<td class="num">{len(world.checklist.items)}</td>' in html
+
+
 def test_editor_add_edit_remove_reorder_publishes_a_new_version(client, auth, world):
     auth.login("coordinator")
     v1 = world.checklist
