@@ -1,7 +1,7 @@
 """The desktop navigation, filtered by role and by which features are installed."""
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
 
 from ..auth.roles import ADMIN, COORDINATOR, INSPECTOR, LIAISON, REVIEWER, VIEWER
@@ -31,3 +31,16 @@ def nav_items() -> list[tuple[str, str, str]]:
         if current_user.role in roles and endpoint in current_app.view_functions:
             items.append((endpoint, label, url_for(endpoint)))
     return items
+
+
+def nav_current(items: list[tuple[str, str, str]]) -> str | None:
+    """Pick the one nav endpoint to mark as the current page (the ledger is not also 审核)."""
+    here = request.endpoint or ""
+    same = [endpoint for endpoint, _, _ in items if endpoint.split(".")[0] == here.split(".")[0]]
+    for endpoint in same:
+        if here == endpoint:
+            return endpoint
+    for endpoint in same:
+        if here.startswith(endpoint):
+            return endpoint
+    return same[0] if same else None

@@ -34,8 +34,9 @@ def format_date_cn(value: date | datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     """Register filters and the navigation global."""
-    from .nav import nav_items
+    from .nav import nav_current, nav_items
 
     app.jinja_env.filters["cst"] = format_datetime
     app.jinja_env.filters["date_cn"] = format_date_cn
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["nav_current"] = nav_current
