@@ -2,7 +2,7 @@
 
 The circular counts exactly the findings it includes (a reviewer may leave some out), so the figures are
 tallied here from the drafter's facts, then written by the statistics feature's own paragraph builder,
-with its wording, ordering and shares that add up to 100%.
+with its wording, ordering and the same shares (stats/shares.py).
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ A pure function of `Statistics`: no database, no clock. Rules, as circulars writ
   ("公安局、交通局、信访局各2个"), in the order the statistics give (unit order within a tie);
 - categories are listed by count, largest first, each with its share; cadre levels in rank order
   (县级 → 正科 → 副科 → 一般干部 → 其他人员), each with its share of the persons involved;
-- shares are the statistics' own largest-remainder tenths (see stats/shares.py), so they add up to 100%
+- shares are the statistics' own largest-remainder tenths (see stats/shares.py): equal counts alike, 100% unless a tie forbids it
   and are written without a trailing ".0" (40%, 33.3%);
 - anything counted zero is left out.
 """

@@ -1,13 +1,13 @@
-"""Percentages that add up: the largest-remainder (Hamilton) method, in tenths of a percent.
+"""Percentages that add up and treat equal counts alike: largest remainder, in tenths of a percent.
 
 Each count's exact share is count × 1000 / total tenths of a percent. Every count first gets the whole
 number of tenths below its exact share; the tenths still missing to reach 1000 (100.0%) go one each to
-the counts with the largest remainders. Equal remainders are broken by position in the list, which the
-callers order by count (largest first) and then by the official order of the rows, so the result is
-deterministic and always sums to exactly 100.0% (unless every count is zero).
-
-The price of adding up is that two equal counts can differ by 0.1 (three equal thirds give 33.4%,
-33.3%, 33.3%); reports that add up were preferred to shares that look alike.
+the counts with the largest remainders. Equal counts have equal remainders and are served together: a
+group of equal counts gets its extra tenth each when that brings the total nearer to 100.0% than leaving
+it, otherwise the tenths go on to the next group. So equal counts always show equal shares (a reader of
+a circular would query "1人、占33.4%" beside "1人、占33.3%"), every share is within one tenth of its
+exact value, and the total is 100.0% unless a tie makes that impossible, when it is off by at most half
+the number of tied counts (three thirds: 33.3% each, 99.9% in all; 3:1:1:1 gives 50%, 16.7% × 3).
 """
 from __future__ import annotations
 
@@ -15,20 +15,26 @@ WHOLE = 1000  # tenths of a percent in 100%
 
 
 def largest_remainder(counts: list[int], whole: int = WHOLE) -> list[int]:
-    """Split `whole` among `counts` in proportion, as integers summing to `whole` (all zero if no counts)."""
+    """Split `whole` among `counts` in proportion, as integers, equal counts alike (all zero if no counts)."""
     if any(c < 0 for c in counts):
         raise ValueError("counts must not be negative")
     total = sum(counts)
     if total == 0:
         return [0] * len(counts)
-    floors, remainders = [], []
+    floors: list[int] = []
+    groups: dict[tuple[int, int], list[int]] = {}  # (remainder, count) → indexes of equal counts
     for index, count in enumerate(counts):
         quotient, remainder = divmod(count * whole, total)
         floors.append(quotient)
-        remainders.append((-remainder, index))
+        if remainder:
+            groups.setdefault((remainder, count), []).append(index)
     missing = whole - sum(floors)
-    for _, index in sorted(remainders)[:missing]:
-        floors[index] += 1
+    for key in sorted(groups, reverse=True):
+        members = groups[key]
+        if len(members) < 2 * missing:  # serving the whole tie brings the total nearer to 100.0%
+            for index in members:
+                floors[index] += 1
+            missing -= len(members)
     return floors
 
 

@@ -51,12 +51,12 @@ def test_zero_rows_are_left_out():
     assert "涉及1个单位" in text and "考勤管理问题2个、占100%" in text and "一般干部2人、占100%" in text
 
 
-def test_shares_in_the_paragraph_add_up_to_100():
+def test_equal_counts_get_equal_shares_in_the_paragraph():
     s = stats([("教体局", 3)], [("考勤管理", 1), ("在岗在位", 1), ("公务用车", 1)],
               [("正科级干部", 1), ("副科级干部", 1), ("一般干部", 1)])
     text = statistics_paragraph(s)
-    assert "考勤管理问题1个、占33.4%，在岗在位问题1个、占33.3%，公务用车问题1个、占33.3%" in text
-    assert "正科级干部1人、占33.4%，副科级干部1人、占33.3%，一般干部1人、占33.3%" in text
+    assert "考勤管理问题1个、占33.3%，在岗在位问题1个、占33.3%，公务用车问题1个、占33.3%" in text
+    assert "正科级干部1人、占33.3%，副科级干部1人、占33.3%，一般干部1人、占33.3%" in text
 
 
 def test_no_persons_no_categories_sentence_when_empty():
