@@ -3,7 +3,7 @@ the checklists those campaigns use, the units to visit, the vocabularies and the
 from __future__ import annotations
 
 from marshmallow import Schema, fields
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..auth.schemas import UserSchema
@@ -12,7 +12,7 @@ from ..checklists.models import Checklist
 from ..extensions import db
 from ..findings.models import CADRE_LEVELS, CATEGORIES, SEVERITIES
 from ..sqltypes import utcnow
-from ..visits.models import ANSWER_RESULTS
+from ..visits.models import ANSWER_RESULTS, Visit
 from .context import ApplyContext
 from .schemas import MAX_RECORDS
 from .services import current_cursor
@@ -56,6 +56,9 @@ class TargetOutSchema(Schema):
     planned_start = fields.AwareDateTime(allow_none=True)
     planned_end = fields.AwareDateTime(allow_none=True)
     note = fields.String()
+    last_visit_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "when the team's latest finished visit there ended (by any member), or null"})
+    visit_count = fields.Integer(metadata={"description": "finished visits the server has for this target"})
 
 
 class TeamOutSchema(Schema):
@@ -119,6 +122,7 @@ def bootstrap_for(user, *, limits: dict) -> dict:
         Checklist.id.in_(sorted({c.checklist_id for c in campaigns}) or [-1])).options(
         selectinload(Checklist.items))))
     units = sorted({t.unit.id: t.unit for t in targets}.values(), key=lambda u: u.name)
+    visited = _finished_visits([t.id for t in targets])
     return {
         "user": user,
         "campaigns": [{
@@ -126,7 +130,7 @@ def bootstrap_for(user, *, limits: dict) -> dict:
             "end_date": c.end_date, "status": c.status, "checklist_id": c.checklist_id,
             "teams": [t for t in db.session.scalars(select(Team).where(Team.campaign_id == c.id,
                                                                        Team.id.in_(team_ids)))],
-            "targets": [t for t in targets if t.campaign_id == c.id],
+            "targets": [_target_out(t, visited.get(t.id)) for t in targets if t.campaign_id == c.id],
         } for c in campaigns],
         "checklists": checklists,
         "units": units,
@@ -138,3 +142,21 @@ def bootstrap_for(user, *, limits: dict) -> dict:
         "cursor": str(current_cursor(user)),
         "server_time": utcnow(),
     }
+
+
+def _finished_visits(target_ids: list[int]) -> dict[int, tuple[int, object]]:
+    """Count and latest end of the finished visits at these targets, so a teammate's visit shows as done."""
+    if not target_ids:
+        return {}
+    rows = db.session.execute(select(Visit.target_id, func.count(), func.max(Visit.ended_at))
+                              .where(Visit.target_id.in_(target_ids), Visit.ended_at.is_not(None))
+                              .group_by(Visit.target_id))
+    return {target_id: (count, last) for target_id, count, last in rows}
+
+
+def _target_out(target: Target, visited: tuple[int, object] | None) -> dict:
+    """A target as the phone gets it, with whether the team has already been there."""
+    count, last = visited or (0, None)
+    return {"id": target.id, "unit_id": target.unit_id, "team_id": target.team_id,
+            "planned_start": target.planned_start, "planned_end": target.planned_end, "note": target.note,
+            "last_visit_at": last, "visit_count": count}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from inspection.extensions import db
 from inspection.findings.models import Finding
@@ -26,6 +27,21 @@ def test_bootstrap_gives_only_the_teams_targets_in_active_campaigns(client, worl
     assert body["cadre_levels"]["section_chief"] == "正科级干部" and "考勤管理" in body["categories"]
     assert body["limits"]["max_photo_bytes"] == 15 * 1024 * 1024 and body["cursor"] == "0"
     assert "公安局" not in response.get_data(as_text=True)  # team B's target stays secret
+
+
+def test_bootstrap_marks_targets_a_teammate_has_visited(client, world, h1, token_for):
+    world.teams[0].members.append(world.users["inspector3"])
+    db.session.commit()
+    h3 = token_for("inspector3")
+    first = client.get("/api/v1/bootstrap", headers=h3).get_json()["campaigns"][0]["targets"]
+    assert [(t["visit_count"], t["last_visit_at"]) for t in first] == [(0, None), (0, None)]
+    open_visit, finished = visit_record(world.targets[1]), visit_record(world.targets[0])
+    open_visit["data"]["ended_at"] = None
+    push(client, h1, [open_visit, finished])  # inspector1 visits; their teammate's phone learns of it
+    targets = client.get("/api/v1/bootstrap", headers=h3).get_json()["campaigns"][0]["targets"]
+    assert targets[0]["visit_count"] == 1
+    assert datetime.fromisoformat(targets[0]["last_visit_at"]) == datetime.fromisoformat(finished["data"]["ended_at"])
+    assert (targets[1]["visit_count"], targets[1]["last_visit_at"]) == (0, None)  # still in progress
 
 
 def test_bootstrap_for_an_inspector_on_no_team_is_empty_and_others_get_404(client, world, token_for):
