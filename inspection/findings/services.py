@@ -203,7 +203,8 @@ def _update(ctx: ApplyContext, finding: Finding, base_version: int | None, raw) 
     base_version = min(base_version or 1, finding.version)
     result = merge(current, incoming, field_versions=finding.field_versions or {}, base_version=base_version,
                    base=base_data("finding", finding, base_version), locked=finding.status in LOCKED_STATUSES,
-                   always_add=("photo",))
+                   always_add=("photo",), held=frozenset("item_code" if name == "item_id" else name
+                                                         for name in finding.conflicts or {}))
     photos = [p["sha256"] for p in incoming.get("photos", ())]
     if not result.applied and not result.conflicts:
         return Outcome("unchanged", finding.version, photos=photos)

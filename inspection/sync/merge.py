@@ -10,6 +10,8 @@ the version that last changed it). A phone's edit names the version it was based
   * the phone's value equals the base (the value at the phone's version): the phone did not touch it;
   * the server has not changed the key since the base: the phone's value is applied;
   * otherwise both changed it: the server's value stays and the phone's is recorded as a conflict.
+A key still in an open conflict (`held`: waiting for the reviewer) takes no phone edit either: a new phone
+value is recorded beside the server's instead, as the reviewer's own edits are refused until it is settled.
 The base comes from RecordVersion rows (a finding's version 1 is its `original`). When the base is not
 known, a key the server changed since the phone's version counts as a conflict: never a silent overwrite.
 """
@@ -86,11 +88,12 @@ class MergeResult:
 
 
 def merge(current: dict, incoming: dict, *, field_versions: dict, base_version: int, base: dict | None,
-          locked: bool = False, always_add: tuple[str, ...] = ()) -> MergeResult:
+          locked: bool = False, always_add: tuple[str, ...] = (), held: frozenset = frozenset()) -> MergeResult:
     """Merge a phone's (possibly partial) data into the server's current data; see the module docstring.
 
     `locked` (a reviewed finding) turns every phone change into a conflict; keys with a prefix in
-    `always_add` (photos) are applied when the phone adds an item the server does not have.
+    `always_add` (photos) are applied when the phone adds an item the server does not have; keys in
+    `held` (open conflicts) only ever become conflicts.
     """
     cur, inc = flatten(current), flatten(incoming)
     base_flat = flatten(base) if base is not None else None
@@ -107,7 +110,7 @@ def merge(current: dict, incoming: dict, *, field_versions: dict, base_version: 
         if base_flat is not None and base_flat.get(key) == phone:
             continue  # the phone left this key as it was; the server's later change stands
         adding = server is None and key.split(":", 1)[0] in always_add
-        if locked or (key_version(field_versions, key) > base_version and not adding):
+        if locked or key in held or (key_version(field_versions, key) > base_version and not adding):
             result.conflicts[key] = phone
         else:
             result.applied[key] = phone

@@ -74,6 +74,25 @@ def test_resending_a_conflicting_edit_records_it_once(made):
     assert audits == 1
 
 
+def test_a_field_in_open_conflict_takes_no_phone_edit_until_the_reviewer_settles_it(made):
+    user, vid, fid = made
+    edit(user, vid, fid, 1, device="A", description="甲")
+    assert edit(user, vid, fid, 1, device="B", description="乙")["status"] == "conflict"
+    # a phone that did not adopt the server's value edits something else on the latest version
+    later = edit(user, vid, fid, 3, device="B", description="乙", location="二楼")
+    assert later["status"] == "conflict" and later["conflicts"] == {"description": {"server": "甲", "phone": "乙"}}
+    newer = edit(user, vid, fid, later["version"], device="B", description="乙改", location="二楼")
+    assert newer["status"] == "conflict"
+    finding = db.session.get(Finding, fid)
+    assert finding.description == "甲" and finding.location == "二楼"  # held, while the other field applied
+    assert finding.conflicts["description"]["phone"] == "乙改"  # the newest phone value waits for the reviewer
+    finding.conflicts, finding.in_conflict = {}, False  # settled (keeping the server's value)
+    bump_fields(finding, ["description"])
+    db.session.commit()
+    settled = edit(user, vid, fid, finding.version, device="B", description="丙", location="二楼")
+    assert settled["status"] == "updated" and db.session.get(Finding, fid).description == "丙"
+
+
 def test_reviewer_edit_wins_over_a_stale_phone_and_other_fields_still_merge(made):
     user, vid, fid = made
     finding = db.session.get(Finding, fid)
