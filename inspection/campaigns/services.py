@@ -5,7 +5,8 @@ Teams live in teams.py and targets in targets.py; all three share CampaignError 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import case, func, select
@@ -150,25 +151,32 @@ def transition(campaign: Campaign, action: str, *, actor, ip: str = "") -> None:
 class TargetProgress:
     """How far the team has got at one target."""
 
-    visits: int = 0
-    last_visit: datetime | None = None
     findings: int = 0
     confirmed: int = 0
+    visit_list: list[tuple[uuid.UUID, datetime]] = field(default_factory=list)  # (id, started), oldest first
+
+    @property
+    def visits(self) -> int:
+        return len(self.visit_list)
+
+    @property
+    def last_visit(self) -> datetime | None:
+        return self.visit_list[-1][1] if self.visit_list else None
 
     @property
     def visited(self) -> bool:
-        return self.visits > 0
+        return bool(self.visit_list)
 
 
 def progress(campaign: Campaign) -> dict[int, TargetProgress]:
     """Count visits and findings per target of a campaign, from the Visit and Finding tables."""
     result = {t.id: TargetProgress() for t in campaign.targets}
     unit_target = {t.unit_id: t.id for t in campaign.targets}
-    visits = select(Visit.target_id, func.count(), func.max(Visit.started_at)).where(
-        Visit.campaign_id == campaign.id).group_by(Visit.target_id)
-    for target_id, count, last in db.session.execute(visits):
+    visits = select(Visit.target_id, Visit.id, Visit.started_at).where(
+        Visit.campaign_id == campaign.id).order_by(Visit.started_at, Visit.id)
+    for target_id, visit_id, started in db.session.execute(visits):
         if target_id in result:
-            result[target_id].visits, result[target_id].last_visit = count, last
+            result[target_id].visit_list.append((visit_id, started))
     findings = select(Finding.unit_id, func.count(),
                       func.sum(case((Finding.status == "confirmed", 1), else_=0))).where(
         Finding.campaign_id == campaign.id, Finding.status != "merged").group_by(Finding.unit_id)

@@ -38,3 +38,17 @@ def test_visit_report_is_hidden_from_everyone_else(world, client, auth):
         auth.logout()
     auth.login("reviewer")
     assert client.get(f"/visits/{visit.id}/report.pdf").status_code == 200
+
+
+def test_finding_page_and_campaign_page_link_to_the_visit_report(world, client, auth):
+    visit = make_visit(world.targets[0], world.users["inspector1"])
+    finding = make_finding(visit, world.users["inspector1"], description="值班室无人")
+    db.session.commit()
+    link = f"/visits/{visit.id}/report.pdf"
+    for username, page in (("reviewer", f"/review/findings/{finding.id}"),
+                           ("coordinator", f"/campaigns/{world.campaign.id}")):
+        auth.login(username)
+        html = client.get(page).get_data(as_text=True)
+        assert link in html, (username, page)
+        assert client.get(link).status_code == 200
+        auth.logout()
