@@ -157,6 +157,10 @@ FIELD_LABELS = {
     # ledger export
     "format": "格式",
     "filters": "筛选条件",
+    "cadre_level": "干部层级",
+    "date_from": "起始日期",
+    "date_to": "截止日期",
+    "q": "关键词",
     # circulars
     "source": "来源",
     "organ_id": "发文机关（编号）",

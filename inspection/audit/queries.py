@@ -12,6 +12,7 @@ from ..auth.models import User
 from ..auth.roles import ROLE_LABELS
 from ..core.templating import CST, format_datetime
 from ..extensions import db
+from ..findings.models import CADRE_LEVELS
 from ..units.models import UNIT_KINDS
 from .labels import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS, STATUS_VALUES
 from .models import AuditEvent
@@ -95,6 +96,15 @@ def show_value(field: str, value) -> str:
             return format_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")))
         except ValueError:
             return value
+    if field == "cadre_level" and value in CADRE_LEVELS:
+        return CADRE_LEVELS[value]
+    if isinstance(value, dict) and all(not isinstance(v, (dict, list)) for v in value.values()):
+        return "\n".join(f"{FIELD_LABELS.get(k, k)}：{show_value(k, v)}" for k, v in value.items())
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return "\n".join("，".join(show_value(k, v) for k, v in item.items() if v not in (None, ""))
+                         for item in value) or "（无）"
+    if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
+        return "、".join(show_value(field, v) for v in value) or "（无）"
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
     return str(value)

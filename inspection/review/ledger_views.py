@@ -58,7 +58,7 @@ def _title(flt: FindingFilter) -> str:
 
 def _audit_export(fmt: str, flt: FindingFilter, rows: int) -> None:
     record(current_user, "ledger.exported", "ledger", "", f"导出问题台账（{fmt.upper()}，{rows}条）",
-           after={"format": fmt, "filters": {k: str(v) for k, v in flt.to_args().items()}, "rows": rows},
+           after={"format": fmt, "filters": flt.snapshot(), "rows": rows},
            ip=request.remote_addr or "")
 
 

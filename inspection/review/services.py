@@ -295,6 +295,12 @@ def resolve_conflict(finding: Finding, name: str, choice: str, *, reviewer, valu
                                                        "version": finding.version})
 
 
+def _brief(finding: Finding) -> str:
+    """Name a finding for people in the audit log: its unit and the start of its description."""
+    text = finding.description if len(finding.description) <= 24 else finding.description[:24] + "…"
+    return f"{finding.unit.name if finding.unit else '未关联单位'}“{text}”"
+
+
 def merge_findings(duplicate: Finding, keep: Finding, *, reviewer, note: str = "",
                    expected_version: int | None = None, ip: str = "") -> dict:
     """Merge a duplicate into the finding kept: its photos and new persons join the kept one, it links there."""
@@ -326,7 +332,7 @@ def merge_findings(duplicate: Finding, keep: Finding, *, reviewer, note: str = "
     duplicate.reviewed_by_id, duplicate.reviewed_at = reviewer.id, utcnow()
     bump_fields(duplicate, ("status", "review_note"))
     db.session.add(Review(finding_id=duplicate.id, reviewer_id=reviewer.id, decision="merged", note=note))
-    record(reviewer, "finding.merged", "finding", duplicate.id, f"合并到问题 {keep.id}",
+    record(reviewer, "finding.merged", "finding", duplicate.id, f"合并到问题：{_brief(keep)}",
            before=before, after={"status": "merged", "merged_into": str(keep.id), "review_note": note}, ip=ip)
     emit_finding_change(duplicate, "review", {"status": "merged", "status_label": FINDING_STATUSES["merged"],
                                               "note": note, "merged_into": str(keep.id),
@@ -335,7 +341,7 @@ def merge_findings(duplicate: Finding, keep: Finding, *, reviewer, note: str = "
     if photos_added or new_persons:
         changed = (["photos"] if photos_added else []) + (["persons"] if new_persons else [])
         bump_fields(keep, changed)
-        record(reviewer, "finding.merged_in", "finding", keep.id, f"并入重复问题 {duplicate.id}",
+        record(reviewer, "finding.merged_in", "finding", keep.id, f"并入重复问题：{_brief(duplicate)}",
                before={"persons": persons_before} if new_persons else {},
                after={"persons": persons_plain(keep), "photos_added": photos_added, "merged_from": str(duplicate.id)},
                ip=ip)

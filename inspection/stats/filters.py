@@ -93,6 +93,11 @@ class FindingFilter:
             args[ARG_NAMES[name]] = value.isoformat() if isinstance(value, date) else value
         return args
 
+    def snapshot(self) -> dict:
+        """Return the filter's set fields as plain values under their own names (for the audit log)."""
+        return {name: value.isoformat() if isinstance(value, date) else value
+                for name in FIELD_NAMES if (value := getattr(self, name)) not in (None, "")}
+
     def is_empty(self) -> bool:
         """Tell whether nothing but perhaps the status is filtered."""
         return not any(getattr(self, name) for name in FIELD_NAMES if name != "status")

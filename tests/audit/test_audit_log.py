@@ -108,3 +108,13 @@ def test_admin_pages_write_events_that_show_up(client, auth, world):
     assert "修改用户 viewer 的资料" in html and "县领导" in html
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.update"))
     assert event.ip == "127.0.0.1"
+
+
+def test_nested_snapshots_read_as_lines_not_json(world):
+    rows = {r.field: r.after for r in queries.diff_rows({}, {
+        "filters": {"campaign_id": 3, "cadre_level": "section_chief", "date_from": "2026-11-01"},
+        "persons": [{"name": "王某某", "post": "科员", "cadre_level": "staff"}],
+        "photos_added": ["a" * 8, "b" * 8]})}
+    assert rows["filters"] == "专项行动（编号）：3\n干部层级：正科级干部\n起始日期：2026-11-01"
+    assert rows["persons"] == "王某某，科员，一般干部"
+    assert rows["photos_added"] == "aaaaaaaa、bbbbbbbb"
