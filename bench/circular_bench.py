@@ -4,9 +4,11 @@ Generates N phone-sized display photos (1600×1200 JPEG, ~380 kB each, noisy lik
   * baseline: reportlab drawing the same photos, one per bare A4 page (canvas.drawImage of the files);
   * circular, cold: build_circular with N findings in the body, a findings table annex and the photo annex,
     the first time (each photo is decoded and downscaled to its print size once);
+  * circular, from disk: the memory cache emptied, as in another worker process or after a restart (the
+    print copies made once are read back from beside the photos);
   * circular, warm: the same build again, as for the next recipient's numbered copy (print copies reused);
-and prints a table with seconds, the ratio to the baseline (target for the warm build: ≤ 2×) and the file
-size (target: < 25 MB). Run standalone (`python bench/circular_bench.py`), as a module
+and prints a table with seconds, the ratio to the baseline (target for the builds that reuse print
+copies: ≤ 2×) and the file size (target: < 25 MB). Run standalone (`python bench/circular_bench.py`), as a module
 (`python -m bench.circular_bench`) or through the `python -m bench` runner (which calls `main`).
 Options: --findings N, --photos N, --repeat N, --keep DIR (write the PDFs there).
 """
@@ -115,6 +117,7 @@ def run(findings: int, photo_count: int, repeat: int, keep: Path | None) -> list
         clear_cache()
         base_s, base_pdf = timed(baseline, photos, repeat=repeat)
         cold_s, cold_pdf = timed(build_circular, doc)
+        disk_s, disk_pdf = timed(lambda d: clear_cache() or build_circular(d), doc, repeat=repeat)
         warm_s, warm_pdf = timed(build_circular, doc, repeat=repeat)
         if keep:
             keep.mkdir(parents=True, exist_ok=True)
@@ -125,15 +128,21 @@ def run(findings: int, photo_count: int, repeat: int, keep: Path | None) -> list
          "bytes": len(base_pdf), "note": f"source photos {source_bytes / 1e6:.1f} MB"},
         {"case": "circular, cold (downscale each photo once)", "seconds": cold_s, "ratio": cold_s / base_s,
          "bytes": len(cold_pdf), "note": ""},
-        {"case": "circular, warm (print copies reused)", "seconds": warm_s, "ratio": warm_s / base_s,
-         "bytes": len(warm_pdf),
-         "note": "ok" if warm_s / base_s <= TARGET_RATIO and len(warm_pdf) < TARGET_BYTES else "MISSES TARGET"},
+        {"case": "circular, print copies from disk", "seconds": disk_s, "ratio": disk_s / base_s,
+         "bytes": len(disk_pdf), "note": _verdict(disk_s / base_s, len(disk_pdf))},
+        {"case": "circular, warm (print copies in memory)", "seconds": warm_s, "ratio": warm_s / base_s,
+         "bytes": len(warm_pdf), "note": _verdict(warm_s / base_s, len(warm_pdf))},
     ]
+
+
+def _verdict(ratio: float, size: int) -> str:
+    """Say whether a build that reuses print copies meets the targets."""
+    return "ok" if ratio <= TARGET_RATIO and size < TARGET_BYTES else "MISSES TARGET"
 
 
 def print_table(rows: list[dict], findings: int, photos: int) -> None:
     """Print the results."""
-    print(f"circular PDF: {findings} findings, {photos} photos (targets: warm ≤ {TARGET_RATIO:.0f}× baseline, "
+    print(f"circular PDF: {findings} findings, {photos} photos (targets: reusing print copies ≤ {TARGET_RATIO:.0f}× baseline, "
           f"< {TARGET_BYTES / 1e6:.0f} MB)")
     print(f"{'case':<48} {'seconds':>8} {'× base':>7} {'MB':>7}  note")
     for row in rows:
@@ -150,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows = run(args.findings, args.photos, args.repeat, args.keep)
     print_table(rows, args.findings, args.photos)
-    return 0 if rows[-1]["note"] == "ok" else 1
+    return 0 if all(row["note"] == "ok" for row in rows[2:]) else 1
 
 
 if __name__ == "__main__":

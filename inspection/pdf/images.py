@@ -1,4 +1,11 @@
-"""Photos for print: downscaled once to the placed size at print resolution, then reused from a cache."""
+"""Photos for print: downscaled once to the placed size at print resolution, then reused.
+
+A print copy is kept twice: in memory (the next recipient's copy in the same process), and on disk as a
+file beside the photo (`<photo>.print-<w>x<h>-<tag>.jpg`), so another worker process, a later preview
+or the app after a restart does not decode and shrink the same photo again. The tag names what the copy
+was made from (the source's size and mtime, the resolution and quality), so a changed source or setting
+makes a new file. A photo directory that cannot be written to only loses the disk copy.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -45,9 +52,46 @@ def print_copy(path: str, box_w: float, box_h: float, where: str) -> tuple[bytes
         if hit is not None:
             _cache.move_to_end(key)
             return hit
-    result = _downscale(path, max_w, max_h, where)
+    result = _from_disk(path, key)
+    if result is None:
+        result = _downscale(path, max_w, max_h, where)
+        _to_disk(path, key, result[0])
     _remember(key, result)
     return result
+
+
+def disk_copy_path(path: str, key: tuple) -> str:
+    """Return where the print copy of `path` for a cache key is kept on disk, beside the photo."""
+    _, mtime_ns, size, max_w, max_h = key
+    tag = hashlib.sha1(f"{mtime_ns}:{size}:{PRINT_DPI}:{JPEG_QUALITY}".encode()).hexdigest()[:10]
+    return f"{path}.print-{max_w}x{max_h}-{tag}.jpg"
+
+
+def _from_disk(path: str, key: tuple) -> tuple[bytes, int, int] | None:
+    """Read a print copy made earlier (by any process), or None."""
+    try:
+        with open(disk_copy_path(path, key), "rb") as handle:
+            data = handle.read()
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only
+            return data, image.width, image.height
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def _to_disk(path: str, key: tuple, data: bytes) -> None:
+    """Keep a print copy beside the photo (written to a temporary name, then renamed into place)."""
+    target = disk_copy_path(path, key)
+    temporary = f"{target}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    except OSError as exc:
+        logger.warning("print copy of %s not kept on disk: %s", path, exc)
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
 
 
 def _downscale(path: str, max_w: int, max_h: int, where: str) -> tuple[bytes, int, int]:

@@ -41,6 +41,9 @@ def has_all_variants(photo_dir: str | Path, sha256: str) -> bool:
 
 
 def delete_files(photo_dir: str | Path, sha256: str) -> None:
-    """Remove every file of a photo (used when purging unclaimed uploads)."""
+    """Remove every file of a photo, print copies made for circulars too (used when purging unclaimed uploads)."""
     for variant in VARIANTS:
-        variant_path(photo_dir, sha256, variant).unlink(missing_ok=True)
+        path = variant_path(photo_dir, sha256, variant)
+        for copy in path.parent.glob(f"{path.name}.print-*.jpg"):
+            copy.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)

@@ -1,6 +1,7 @@
 """The visit report PDF, the draft warning, and the photo print-copy cache."""
 from __future__ import annotations
 
+import os
 import re
 
 from inspection.pdf import build_circular, build_visit_report, images
@@ -59,3 +60,26 @@ def test_photos_are_downscaled_once_and_reused(tmp_path, monkeypatch):
     second = build_circular(doc)
     assert len(calls) == 4, "the second copy reuses the print copies"
     assert first != second
+    images.clear_cache()  # another worker process, or after a restart: the copies on disk are used
+    third = build_circular(doc)
+    assert len(calls) == 4, "print copies kept beside the photos are read back, not made again"
+    assert len(third) == len(second)  # the same images (the PDF differs only in its creation stamp)
+    kept = sorted(tmp_path.glob("c0.jpg.print-*.jpg"))
+    assert len(kept) == 1
+
+
+def test_print_copy_follows_a_changed_photo_and_survives_an_unwritable_folder(tmp_path, monkeypatch):
+    images.clear_cache()
+    path = photo(tmp_path, "p.jpg")
+    images.print_copy(path, 300, 200, "测试")
+    os.utime(path, ns=(1, 1))  # the source changed: a new print copy, not the old one from disk
+    images.clear_cache()
+    calls = []
+    original = images._downscale
+    monkeypatch.setattr(images, "_downscale", lambda *a: calls.append(a[0]) or original(*a))
+    images.print_copy(path, 300, 200, "测试")
+    assert calls == [path] and len(list(tmp_path.glob("p.jpg.print-*.jpg"))) == 2
+    images.clear_cache()  # a folder the app cannot write to: the copy is made, only not kept
+    monkeypatch.setattr(images, "disk_copy_path", lambda p, k: str(tmp_path / "no-such-dir" / "copy.jpg"))
+    data, width, height = images.print_copy(path, 300, 200, "测试")
+    assert data[:2] == b"\xff\xd8" and width and height and len(calls) == 2

@@ -113,10 +113,14 @@ def test_purge_removes_only_old_unclaimed_photos(app, client, runner, world, tok
     for sha in (old, kept):
         db.session.get(Photo, sha).created_at -= timedelta(hours=200)
     db.session.commit()
+    display = variant_path(app.config["PHOTO_DIR"], old, "display")
+    print_copy = display.parent / f"{display.name}.print-500x400-abc.jpg"  # made once for a circular
+    print_copy.write_bytes(b"\xff\xd8")
     dry = runner.invoke(args=["photos", "purge-unclaimed", "--older-than-hours", "100", "--dry-run"])
     assert dry.exit_code == 0 and old in dry.output and photos() == 3
     result = runner.invoke(args=["photos", "purge-unclaimed", "--older-than-hours", "100"])
     assert result.exit_code == 0 and "purged 1 unclaimed photo(s)" in result.output
     assert set(db.session.scalars(select(Photo.sha256))) == {kept, new}
     assert not variant_path(app.config["PHOTO_DIR"], old, "original").exists()
+    assert not display.exists() and not print_copy.exists()
     assert variant_path(app.config["PHOTO_DIR"], kept, "original").exists()
