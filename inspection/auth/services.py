@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..audit.services import record
 from ..sqltypes import utcnow
@@ -140,7 +141,8 @@ def issue_token(user: User, device_name: str) -> tuple[ApiToken, str]:
 
 def user_for_token(plain: str, *, now: datetime | None = None) -> tuple[User, ApiToken] | None:
     """Return the active user and token for a bearer token, or None if unknown, revoked or disabled."""
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(plain)))
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(plain))
+                              .options(joinedload(ApiToken.user)))  # one query for both, on every API call
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     now = now or utcnow()
