@@ -13,7 +13,7 @@ and once: the photo pipeline (hash check, original kept, display copy and thumbn
 12-megapixel JPEG against a bare Pillow decode of the same file: target ≤ 1.5×.
 Run standalone (`python bench/sync_bench.py`), as a module, or through `python -m bench`.
 
-PostgreSQL: BENCH_SYNC_PG_URL, default postgresql://postgres@127.0.0.1:55433/h_sync (its public schema is
+PostgreSQL: BENCH_PG_URL, default postgresql://postgres@127.0.0.1:55433/h_sync (its public schema is
 dropped and recreated); skipped when it cannot be reached. Options: --findings N, --batch N,
 --db sqlite|postgresql|both, --rounds N,
 --photos N. Each database runs `rounds` times and reports the best (the machine may be shared).
@@ -303,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.db in ("sqlite", "both"):
         output += run_database("SQLite", "sqlite:///{tmp}/bench.sqlite3", args.findings, args.batch, args.rounds)
     if args.db in ("postgresql", "both"):
-        output += run_database("PostgreSQL", _url(os.environ.get("BENCH_SYNC_PG_URL", DEFAULT_PG)),
+        output += run_database("PostgreSQL", _url(os.environ.get("BENCH_PG_URL", DEFAULT_PG)),
                                args.findings, args.batch, args.rounds)
     output += run_photos(args.photos)
     print("\n".join(output))
