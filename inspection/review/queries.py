@@ -1,6 +1,8 @@
 """Read-side queries of the review desk: the queue, a finding's neighbours, its history and look-alikes."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -12,7 +14,8 @@ from ..findings.models import CATEGORIES, Finding, FindingPhoto
 from ..photos.models import Photo
 from ..stats.filters import FindingFilter, finding_conditions
 from ..units.models import Unit
-from ..visits.models import ChecklistAnswer
+from ..core.templating import format_datetime
+from ..visits.models import ANSWER_RESULTS, ChecklistAnswer
 from .models import Review
 
 PAGE_SIZE = 50
@@ -59,6 +62,45 @@ def visit_answer(finding: Finding) -> ChecklistAnswer | None:
         return None
     return db.session.scalar(select(ChecklistAnswer).where(ChecklistAnswer.visit_id == finding.visit_id,
                                                            ChecklistAnswer.item_id == finding.item_id))
+
+
+VISIT_FIELD_LABELS = {"started_at": "到访开始时间", "ended_at": "到访结束时间", "lat": "纬度", "lon": "经度",
+                      "accuracy": "定位精度（米）", "notes": "到访备注"}
+
+
+def visit_conflicts(finding: Finding) -> list[dict]:
+    """Describe the open sync conflicts on the finding's visit (two phones wrote the same part differently)."""
+    visit = finding.visit
+    if visit is None or not visit.conflicts:
+        return []
+    items = {item.code: item.text for item in db.session.scalars(
+        select(ChecklistItem).where(ChecklistItem.checklist_id == visit.checklist_id))}
+    rows = []
+    for key, entry in sorted(visit.conflicts.items()):
+        if key.startswith("answer:"):
+            code = key.split(":", 1)[1]
+            label = f"检查项 {code} {items.get(code, '')}".rstrip()
+        else:
+            label = VISIT_FIELD_LABELS.get(key, key)
+        rows.append({"label": label, "server": _visit_value(key, entry.get("server")),
+                     "phone": _visit_value(key, entry.get("phone")), "device": entry.get("device") or "未知",
+                     "at": _visit_value("at", entry.get("at"))})
+    return rows
+
+
+def _visit_value(key: str, value) -> str:
+    """Write a visit field's synced value for reading: an answer as 结论：说明, times in Beijing time."""
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, dict):  # a checklist answer
+        result = ANSWER_RESULTS.get(value.get("result"), value.get("result") or "")
+        return f"{result}：{value['note']}" if value.get("note") else result
+    if key in ("started_at", "ended_at", "at") and isinstance(value, str):
+        try:
+            return format_datetime(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
 
 
 def history(finding: Finding) -> list[AuditEvent]:

@@ -99,6 +99,7 @@ def render_finding(finding: Finding, flt: FindingFilter, *, error: str | None = 
     page = render_template(
         "review/finding.html", f=finding, flt=flt, args=flt.to_args(), prev=prev, next=nxt, error=error,
         form=form or {}, answer=queries.visit_answer(finding), photos=queries.photo_rows(finding),
+        visit_conflicts=queries.visit_conflicts(finding),
         progress=queries.photo_progress(finding), history=queries.history(finding),
         reviews=queries.reviews(finding), candidates=queries.duplicate_candidates(finding),
         merged_from=queries.merged_from(finding), items=queries.checklist_items(finding),

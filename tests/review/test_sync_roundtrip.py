@@ -73,3 +73,23 @@ def test_correction_conflict_resolution_and_decision_round_trip(client, auth, wo
     finding = version_of(fid)
     assert finding.status == "submitted" and finding.description.endswith("（已补充请假条）")
     assert finding.persons[0].cadre_level == "deputy_section_chief"
+
+
+def test_conflicting_visit_edits_from_two_phones_show_on_the_finding_page(client, auth, world, token_for):
+    phone, tablet = token_for("inspector1", "手机"), token_for("inspector1", "平板")
+    vid, fid = uuid.uuid4(), uuid.uuid4()
+    push(client, phone, [visit_record(world.targets[0], visit_id=vid), finding_record(vid, finding_id=fid)])
+    answers = [{"item_code": "A01", "result": "fail", "note": "签到册缺3人"},
+               {"item_code": "A02", "result": "pass", "note": ""}]
+    first = visit_record(world.targets[0], visit_id=vid, base_version=1, notes="从正门进入",
+                         answers=[answers[0], {"item_code": "A02", "result": "fail", "note": "办公室无人"}])
+    assert statuses(push(client, phone, [first], device="手机")) == ["updated"]
+    second = visit_record(world.targets[0], visit_id=vid, base_version=1, notes="从侧门进入，门卫未登记",
+                          answers=[answers[0], {"item_code": "A02", "result": "na", "note": "当天闭馆"}])
+    assert statuses(push(client, tablet, [second], device="平板")) == ["conflict"]
+
+    auth.login("reviewer")
+    html = client.get(f"/review/findings/{fid}").get_data(as_text=True)
+    assert "到访记录的同步冲突（2 项）" in html
+    assert "从正门进入" in html and "从侧门进入，门卫未登记" in html
+    assert "不符合：办公室无人" in html and "不适用：当天闭馆" in html and "设备 平板" in html
