@@ -73,6 +73,7 @@ def test_keyboard_work_through_the_queue(desk, review_server):
     assert desk.locator("tr.selected").get_attribute("data-href").startswith(f"/review/findings/{second}")
     desk.keyboard.press("c")  # confirm the selected (second) finding from the list
     desk.wait_for_selector("text=已确认该问题")
+    desk.wait_for_load_state()
     assert status_of(review_server, second) == "confirmed"
 
     desk.keyboard.press("Enter")  # open the first
@@ -82,6 +83,7 @@ def test_keyboard_work_through_the_queue(desk, review_server):
     desk.keyboard.type("与第二条重复")
     desk.keyboard.press("Control+Enter")
     desk.wait_for_selector("text=已不予采纳该问题")
+    desk.wait_for_load_state()  # the keys script runs before "load"; the flash text can show earlier
     assert status_of(review_server, first) == "rejected"
     assert f"/review/findings/{third}" in desk.url  # went on to the next one still waiting
 
