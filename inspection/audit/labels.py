@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "target.delete": "删除检查目标",
     "visit.sync_update": "同步修改到访记录",
     "visit.sync_conflict": "到访记录同步冲突",
+    "visit.conflict_resolved": "处理到访记录冲突",
     "visit.report_printed": "打印检查记录",
     "finding.sync_update": "同步修改问题",
     "finding.sync_conflict": "问题同步冲突",

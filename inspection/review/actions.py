@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..auth.access import roles_required
 from ..extensions import db
 from ..findings.models import FINDING_STATUSES, Finding
+from ..visits.services import VisitConflictError, settle_conflict
 from . import queries, services
 from .services import ReviewError
 from .views import REVIEW_ROLES, bp, load_finding, render_finding, request_filter
@@ -118,6 +119,24 @@ def resolve(finding_id: uuid.UUID):
         return _refuse(finding, flt, exc)
     db.session.commit()
     flash("冲突已处理" + ("，所有冲突均已解决" if not finding.in_conflict else ""), "success")
+    return _back(finding, flt)
+
+
+@bp.route("/findings/<uuid:finding_id>/visit-conflict", methods=["POST"])
+@roles_required(*REVIEW_ROLES, hidden=True)
+def settle_visit_conflict(finding_id: uuid.UUID):
+    """Settle one conflict on the finding's visit (a checklist answer or a visit field) shown on its page."""
+    flt = request_filter()
+    finding = load_finding(finding_id)
+    if finding.visit is None:
+        return _refuse(finding, flt, ReviewError("no_visit", "该问题没有关联的到访记录"))
+    try:
+        settle_conflict(finding.visit, request.form.get("key", ""), request.form.get("choice", ""),
+                        actor=current_user, ip=request.remote_addr or "")
+    except VisitConflictError as exc:
+        return _refuse(finding, flt, ReviewError("visit_conflict", str(exc)))
+    db.session.commit()
+    flash("到访记录的冲突已处理", "success")
     return _back(finding, flt)
 
 

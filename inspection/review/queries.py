@@ -82,7 +82,7 @@ def visit_conflicts(finding: Finding) -> list[dict]:
             label = f"检查项 {code} {items.get(code, '')}".rstrip()
         else:
             label = VISIT_FIELD_LABELS.get(key, key)
-        rows.append({"label": label, "server": _visit_value(key, entry.get("server")),
+        rows.append({"key": key, "label": label, "server": _visit_value(key, entry.get("server")),
                      "phone": _visit_value(key, entry.get("phone")), "device": entry.get("device") or "未知",
                      "at": _visit_value("at", entry.get("at"))})
     return rows

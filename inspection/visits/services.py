@@ -12,7 +12,10 @@ import uuid
 from datetime import datetime
 
 from marshmallow import ValidationError
+from sqlalchemy import select
 
+from ..audit.services import record
+from ..checklists.models import ChecklistItem
 from ..extensions import db
 from ..findings.services import link_pending
 from ..sync.context import ApplyContext, Outcome, RecordRejected, forbidden, invalid
@@ -167,3 +170,36 @@ def _set(visit: Visit, name: str, value, items: dict[str, tuple[int, str]]) -> N
         visit.notes = value or ""
     else:
         setattr(visit, name, value)
+
+
+class VisitConflictError(ValueError):
+    """A visit conflict cannot be settled as asked (already settled, or an unknown choice)."""
+
+
+def settle_conflict(visit: Visit, key: str, choice: str, *, actor, ip: str = "") -> None:
+    """Settle one conflicting part of a visit: keep the server's value, or take the phone's."""
+    entry = (visit.conflicts or {}).get(key)
+    if entry is None:
+        raise VisitConflictError("该内容没有待处理的冲突（可能已被他人处理）")
+    if choice not in ("server", "phone"):
+        raise VisitConflictError("请选择保留哪一方的内容")
+    items = {code: (item_id, category) for code, item_id, category in db.session.execute(
+        select(ChecklistItem.code, ChecklistItem.id, ChecklistItem.category)
+        .where(ChecklistItem.checklist_id == visit.checklist_id))}
+    codes = {item_id: code for code, (item_id, _) in items.items()}
+    current = visit_data(visit, codes)
+    remaining = {k: v for k, v in visit.conflicts.items() if k != key}
+    visit.conflicts = remaining
+    after = {"choice": choice}
+    if choice == "phone" and flatten(current).get(key) != entry.get("phone"):
+        order = sorted({*(a["item_code"] for a in current["answers"]), key.split(":", 1)[1]}
+                       if key.startswith("answer:") else {a["item_code"] for a in current["answers"]})
+        new = unflatten({**flatten(current), key: entry.get("phone")}, {"answers": order})
+        name = "answers" if key.startswith("answer:") else key
+        _set(visit, name, new[name], items)
+        bump(visit, [key], new, "visit")
+        after[key] = entry.get("phone")
+    record(actor, "visit.conflict_resolved", "visit", visit.id,
+           f"处理到访记录的同步冲突：{key}（{'采用手机内容' if choice == 'phone' else '保留服务器内容'}）",
+           before={key: entry.get("server"), "conflict": entry}, after=after, ip=ip)
+    db.session.flush()

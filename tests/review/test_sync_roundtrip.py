@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select
+
+from inspection.audit.models import AuditEvent
 from inspection.extensions import db
 from inspection.findings.models import Finding
+from inspection.visits.models import Visit
 
 from ..sync.helpers import finding_record, push, statuses, visit_record
 
@@ -93,3 +97,22 @@ def test_conflicting_visit_edits_from_two_phones_show_on_the_finding_page(client
     assert "到访记录的同步冲突（2 项）" in html
     assert "从正门进入" in html and "从侧门进入，门卫未登记" in html
     assert "不符合：办公室无人" in html and "不适用：当天闭馆" in html and "设备 平板" in html
+    assert 'name="key" value="answer:A02"' in html and 'name="key" value="notes"' in html
+
+    def settle(key, choice):
+        return client.post(f"/review/findings/{fid}/visit-conflict", data={"key": key, "choice": choice})
+
+    assert settle("answer:A02", "phone").status_code == 303
+    assert settle("notes", "server").status_code == 303
+    visit = db.session.get(Visit, vid)
+    db.session.refresh(visit)
+    a02 = next(a for a in visit.answers if a.item.code == "A02")
+    assert (a02.result, a02.note) == ("na", "当天闭馆")  # the phone's answer taken
+    assert visit.notes == "从正门进入" and visit.conflicts == {}  # the server's note kept
+    assert visit.version == 3 and visit.field_versions["answer:A02"] == 3
+    html = client.get(f"/review/findings/{fid}").get_data(as_text=True)
+    assert "到访记录的同步冲突" not in html
+    again = settle("notes", "phone")  # settled already (say, by a colleague): refused, nothing changed
+    assert again.status_code == 422 and "没有待处理的冲突" in again.get_data(as_text=True)
+    actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity_id == str(vid))))
+    assert actions.count("visit.conflict_resolved") == 2
