@@ -29,6 +29,7 @@ def cli(force: bool, if_empty: bool):
     db.session.commit()
     click.echo(f"示例县 demo loaded: {summary.units} units, {summary.users} users, "
                f"{summary.findings} findings, {summary.photos} photos")
+    click.echo("circulars: 示纪办通〔2026〕1号 issued for the closed campaign; a draft for the active one")
     click.echo("users: admin, coordinator, reviewer, viewer, inspector1-6, "
                f"liaison1-{summary.units} (one per unit)")
     click.echo(f"password for every demo user: {password}")

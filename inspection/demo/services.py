@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from flask import current_app
 from sqlalchemy import func, select, text
 
 from ..audit.services import record
@@ -94,10 +95,13 @@ def load_demo(*, password: str, photo_dir: str, max_bytes: int, max_pixels: int)
                         photo_args, reviewed_all=True, seed_base=1000)
     current = _campaign(data.CAMPAIGN_TITLE, date(2026, 11, 16), date(2026, 11, 30), "active",
                         checklist, users, units, data.FINDINGS, photo_args, reviewed_all=False, seed_base=0)
-    from ..circulars.demo import create_demo_circular
-
+    from ..circulars.demo import create_demo_circular, issue_demo_circular
+    from ..circulars.issuing import RenderSettings
     from ..circulars.services import set_recipients
 
+    liaisons = {user.unit_id: user for name, user in users.items() if name.startswith("liaison")}
+    issue_demo_circular(db.session.get(Campaign, earlier), users["reviewer"], doc_date=date(2026, 9, 25),
+                        settings=RenderSettings.from_config(current_app.config), liaisons=liaisons, signed=9)
     campaign = db.session.get(Campaign, current)
     circular = create_demo_circular(campaign, users["reviewer"])
     set_recipients(circular, [target.unit for target in campaign.targets], actor=users["reviewer"])

@@ -43,6 +43,11 @@ def test_demo_fills_an_empty_database(app, runner):
 
     circular = db.session.scalar(select(Circular).where(Circular.campaign_id == active.id))
     assert circular is not None and circular.status == "draft"
+    closed = db.session.scalar(select(Campaign).where(Campaign.status == "closed"))
+    issued = db.session.scalar(select(Circular).where(Circular.campaign_id == closed.id))
+    assert issued.status == "issued" and issued.doc_number == "示纪办通〔2026〕1号"
+    assert {c.unit_id for c in issued.copies} == {t.unit_id for t in closed.targets}
+    assert sum(c.received_at is not None for c in issued.copies) == 9  # the rest show as not yet signed for
 
 
 def test_demo_refuses_a_non_empty_database_unless_forced(app, runner):
@@ -56,6 +61,10 @@ def test_demo_refuses_a_non_empty_database_unless_forced(app, runner):
     assert forced.exit_code == 0, forced.output
     assert db.session.scalar(select(func.count()).select_from(Finding)) == before
     assert db.session.scalar(select(func.count()).select_from(Team)) == 6
+    from inspection.circulars.models import Circular
+
+    numbers = set(db.session.scalars(select(Circular.doc_number).where(Circular.status == "issued")))
+    assert numbers == {"示纪办通〔2026〕1号"}  # the counter was reset with everything else
 
 
 def test_every_demo_user_can_sign_in_and_reach_a_home_page(app, runner, client):
@@ -74,3 +83,5 @@ def test_every_demo_user_can_sign_in_and_reach_a_home_page(app, runner, client):
         with app.test_request_context():
             expected = url_for(ROLE_HOME[role][0])
         assert home.request.path == expected, (username, home.request.path)
+        if username == "liaison1":  # the inbox holds the issued circular's copy for their unit
+            assert "示纪办通〔2026〕1号" in home.get_data(as_text=True)
