@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 import io
 import math
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -182,7 +183,19 @@ def page_number_line(number: int, fonts: FontSet) -> Line:
     return single_line(f"— {number} —", style, fonts, "页码")
 
 
+# reportlab subsets a TrueType font by seeking and reading in the font file object it shares between
+# documents, so two threads saving PDFs with the same fonts corrupt each other's subsets (seen as a
+# KeyError from a glyph index read at the wrong offset). Layout runs in parallel; drawing takes turns.
+_render_lock = threading.Lock()
+
+
 def render(pages: list[Page], furniture: Furniture, *, title: str, author: str) -> bytes:
+    """Draw the pages into a PDF and return its bytes (one document at a time per process, see above)."""
+    with _render_lock:
+        return _render(pages, furniture, title=title, author=author)
+
+
+def _render(pages: list[Page], furniture: Furniture, *, title: str, author: str) -> bytes:
     """Draw the pages into a PDF and return its bytes."""
     fonts = furniture.fonts
     buffer = io.BytesIO()
