@@ -29,7 +29,7 @@ def demo_organ(actor) -> IssuingOrgan:
 
 
 def create_demo_circular(campaign, actor) -> Circular:
-    """Draft the campaign's circular from its confirmed findings, addressed as county circulars usually are."""
+    """Draft the campaign's circular from its confirmed findings, addressed to the units it visited."""
     existing = db.session.scalar(select(Circular).where(Circular.campaign_id == campaign.id))
     if existing is not None:
         return existing
@@ -37,6 +37,7 @@ def create_demo_circular(campaign, actor) -> Circular:
                                title=f"关于{campaign.title}情况的通报")
     update_circular(circular, {"recipients_line": "各乡镇党委，县直各单位", "cc": "县委办公室，县人大常委会办公室，"
                                "县政府办公室，县政协办公室", "table_annex": True}, actor=actor)
+    set_recipients(circular, [target.unit for target in campaign.targets], actor=actor)
     return circular
 
 
@@ -44,7 +45,6 @@ def issue_demo_circular(campaign, actor, *, settings: RenderSettings, doc_date: 
                         liaisons: dict, signed: int) -> Circular:
     """Draft, address and issue the campaign's circular, then sign for the first `signed` recipients' copies."""
     circular = create_demo_circular(campaign, actor)
-    set_recipients(circular, [target.unit for target in campaign.targets], actor=actor)
     update_circular(circular, {"doc_date": doc_date, "print_date": doc_date}, actor=actor)
     issue(circular, actor=actor, settings=settings)
     for copy in sorted(circular.copies, key=lambda c: c.copy_number)[:signed]:

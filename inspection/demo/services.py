@@ -97,14 +97,11 @@ def load_demo(*, password: str, photo_dir: str, max_bytes: int, max_pixels: int)
                         checklist, users, units, data.FINDINGS, photo_args, reviewed_all=False, seed_base=0)
     from ..circulars.demo import create_demo_circular, issue_demo_circular
     from ..circulars.issuing import RenderSettings
-    from ..circulars.services import set_recipients
 
     liaisons = {user.unit_id: user for name, user in users.items() if name.startswith("liaison")}
     issue_demo_circular(db.session.get(Campaign, earlier), users["reviewer"], doc_date=date(2026, 9, 25),
                         settings=RenderSettings.from_config(current_app.config), liaisons=liaisons, signed=9)
-    campaign = db.session.get(Campaign, current)
-    circular = create_demo_circular(campaign, users["reviewer"])
-    set_recipients(circular, [target.unit for target in campaign.targets], actor=users["reviewer"])
+    create_demo_circular(db.session.get(Campaign, current), users["reviewer"])
     record(users["admin"], "demo.load", "system", "", "载入示例县演示数据")
     db.session.flush()
     findings = db.session.scalar(select(func.count()).select_from(Finding))

@@ -15,7 +15,7 @@ from ..photos.models import Photo
 from ..stats.filters import FindingFilter, finding_conditions
 from ..units.models import Unit
 from ..core.templating import format_datetime
-from ..visits.models import ANSWER_RESULTS, ChecklistAnswer
+from ..visits.models import ANSWER_RESULTS, ChecklistAnswer, part_label
 from .models import Review
 
 PAGE_SIZE = 50
@@ -64,10 +64,6 @@ def visit_answer(finding: Finding) -> ChecklistAnswer | None:
                                                            ChecklistAnswer.item_id == finding.item_id))
 
 
-VISIT_FIELD_LABELS = {"started_at": "到访开始时间", "ended_at": "到访结束时间", "lat": "纬度", "lon": "经度",
-                      "accuracy": "定位精度（米）", "notes": "到访备注"}
-
-
 def visit_conflicts(finding: Finding) -> list[dict]:
     """Describe the open sync conflicts on the finding's visit (two phones wrote the same part differently)."""
     visit = finding.visit
@@ -77,14 +73,10 @@ def visit_conflicts(finding: Finding) -> list[dict]:
         select(ChecklistItem).where(ChecklistItem.checklist_id == visit.checklist_id))}
     rows = []
     for key, entry in sorted(visit.conflicts.items()):
-        if key.startswith("answer:"):
-            code = key.split(":", 1)[1]
-            label = f"检查项 {code} {items.get(code, '')}".rstrip()
-        else:
-            label = VISIT_FIELD_LABELS.get(key, key)
+        label = part_label(key, items.get(key.split(":", 1)[-1], ""))
         rows.append({"key": key, "label": label, "server": _visit_value(key, entry.get("server")),
                      "phone": _visit_value(key, entry.get("phone")), "device": entry.get("device") or "未知",
-                     "at": _visit_value("at", entry.get("at"))})
+                     "at": _visit_value("at", entry["at"]) if entry.get("at") else ""})
     return rows
 
 

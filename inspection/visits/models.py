@@ -11,6 +11,16 @@ from ..sqltypes import UTCDateTime, utcnow
 from ..extensions import db
 
 ANSWER_RESULTS = {"pass": "符合", "fail": "不符合", "na": "不适用"}
+# What people call the synced parts of a visit (merge keys; answers are "answer:<item code>").
+VISIT_FIELD_LABELS = {"started_at": "到访开始时间", "ended_at": "到访结束时间", "lat": "纬度", "lon": "经度",
+                      "accuracy": "定位精度（米）", "notes": "到访备注"}
+
+
+def part_label(key: str, item_text: str = "") -> str:
+    """Name one synced part of a visit for people: a visit field, or 检查项 <code> <text> for an answer."""
+    if key.startswith("answer:"):
+        return f"检查项 {key.split(':', 1)[1]} {item_text}".rstrip()
+    return VISIT_FIELD_LABELS.get(key, key)
 
 
 class Visit(db.Model):

@@ -22,7 +22,7 @@ from ..sync.context import ApplyContext, Outcome, RecordRejected, forbidden, inv
 from ..sync.merge import base_data, bump, conflict_entry, flatten, iso, merge, unflatten
 from ..sync.models import RecordVersion
 from ..sync.schemas import VisitDataSchema
-from .models import ChecklistAnswer, Visit
+from .models import ChecklistAnswer, Visit, part_label
 
 logger = logging.getLogger(__name__)
 
@@ -125,16 +125,10 @@ def _update(ctx: ApplyContext, visit: Visit, base_version: int | None, raw) -> O
     if not result.applied and not result.conflicts:
         return Outcome("unchanged", visit.version)
     if result.applied:
-        order = sorted({*(a["item_code"] for a in current["answers"]),
-                        *(a["item_code"] for a in incoming.get("answers", ()))})
-        new = unflatten({**flatten(current), **result.applied}, {"answers": order})
-        names = sorted({"answers" if key.startswith("answer:") else key for key in result.applied})
-        for name in names:
-            _set(visit, name, new[name], items)
-        version = bump(visit, result.applied, new, "visit")
+        new, names = _write(visit, current, result.applied, items)
         ctx.audit("visit.sync_update", "visit", visit.id, "同步修改到访记录：" + "、".join(names),
                   before={n: current[n] for n in names},
-                  after={n: new[n] for n in names} | {"version": version, "device": ctx.device_id})
+                  after={n: new[n] for n in names} | {"version": visit.version, "device": ctx.device_id})
     answer = {}
     if result.conflicts:
         flat, stored, new_conflicts = flatten(current), dict(visit.conflicts or {}), {}
@@ -149,6 +143,19 @@ def _update(ctx: ApplyContext, visit: Visit, base_version: int | None, raw) -> O
                       before={k: v["server"] for k, v in new_conflicts.items()},
                       after={k: v["phone"] for k, v in new_conflicts.items()} | {"device": ctx.device_id})
     return Outcome("conflict" if answer else "updated", visit.version, conflicts=answer or None)
+
+
+def _write(visit: Visit, current: dict, changes: dict,
+           items: dict[str, tuple[int, str]]) -> tuple[dict, list[str]]:
+    """Set changed merge keys on the visit and bump its version; return the new synced data and fields set."""
+    order = sorted({a["item_code"] for a in current["answers"]}
+                   | {key.split(":", 1)[1] for key in changes if key.startswith("answer:")})
+    new = unflatten({**flatten(current), **changes}, {"answers": order})
+    names = sorted({"answers" if key.startswith("answer:") else key for key in changes})
+    for name in names:
+        _set(visit, name, new[name], items)
+    bump(visit, changes, new, "visit")
+    return new, names
 
 
 def _set(visit: Visit, name: str, value, items: dict[str, tuple[int, str]]) -> None:
@@ -188,18 +195,12 @@ def settle_conflict(visit: Visit, key: str, choice: str, *, actor, ip: str = "")
         .where(ChecklistItem.checklist_id == visit.checklist_id))}
     codes = {item_id: code for code, (item_id, _) in items.items()}
     current = visit_data(visit, codes)
-    remaining = {k: v for k, v in visit.conflicts.items() if k != key}
-    visit.conflicts = remaining
+    visit.conflicts = {k: v for k, v in visit.conflicts.items() if k != key}
     after = {"choice": choice}
     if choice == "phone" and flatten(current).get(key) != entry.get("phone"):
-        order = sorted({*(a["item_code"] for a in current["answers"]), key.split(":", 1)[1]}
-                       if key.startswith("answer:") else {a["item_code"] for a in current["answers"]})
-        new = unflatten({**flatten(current), key: entry.get("phone")}, {"answers": order})
-        name = "answers" if key.startswith("answer:") else key
-        _set(visit, name, new[name], items)
-        bump(visit, [key], new, "visit")
+        _write(visit, current, {key: entry.get("phone")}, items)
         after[key] = entry.get("phone")
     record(actor, "visit.conflict_resolved", "visit", visit.id,
-           f"处理到访记录的同步冲突：{key}（{'采用手机内容' if choice == 'phone' else '保留服务器内容'}）",
+           f"处理到访记录的同步冲突：{part_label(key)}（{'采用手机内容' if choice == 'phone' else '保留服务器内容'}）",
            before={key: entry.get("server"), "conflict": entry}, after=after, ip=ip)
     db.session.flush()

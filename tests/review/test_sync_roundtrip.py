@@ -102,6 +102,8 @@ def test_conflicting_visit_edits_from_two_phones_show_on_the_finding_page(client
     def settle(key, choice):
         return client.post(f"/review/findings/{fid}/visit-conflict", data={"key": key, "choice": choice})
 
+    refused = settle("answer:A02", "both")  # not a choice: refused, the conflict stays
+    assert refused.status_code == 422 and "请选择保留哪一方的内容" in refused.get_data(as_text=True)
     assert settle("answer:A02", "phone").status_code == 303
     assert settle("notes", "server").status_code == 303
     visit = db.session.get(Visit, vid)
@@ -114,5 +116,6 @@ def test_conflicting_visit_edits_from_two_phones_show_on_the_finding_page(client
     assert "到访记录的同步冲突" not in html
     again = settle("notes", "phone")  # settled already (say, by a colleague): refused, nothing changed
     assert again.status_code == 422 and "没有待处理的冲突" in again.get_data(as_text=True)
-    actions = list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.entity_id == str(vid))))
-    assert actions.count("visit.conflict_resolved") == 2
+    summaries = list(db.session.scalars(select(AuditEvent.summary).where(
+        AuditEvent.entity_id == str(vid), AuditEvent.action == "visit.conflict_resolved").order_by(AuditEvent.id)))
+    assert summaries == ["处理到访记录的同步冲突：检查项 A02（采用手机内容）", "处理到访记录的同步冲突：到访备注（保留服务器内容）"]
