@@ -64,12 +64,12 @@ def index():
         hidden_404()
     stats = statistics(flt, current_user, campaign=campaign)
     href = linker(current_user)
-    bars = {name: charts.bar_chart(rows, caption=caption, unit=unit, hrefs=[href(r.link) for r in rows])
+    bars = {name: charts.bar_chart(rows, caption=caption, unit=unit)
             for name, rows, caption, unit in (
                 ("unit", stats.by_unit, "按单位统计", "个"), ("category", stats.by_category, "按问题类别统计", "个"),
                 ("item", stats.by_item, "按检查事项统计", "个"), ("level", stats.by_cadre_level, "按干部层级统计", "人"),
                 ("team", stats.by_team, "按暗访组统计", "个"))}
-    trend = charts.trend_chart(stats.trend, hrefs=[href(p.link) for p in stats.trend])
+    trend = charts.trend_chart(stats.trend)
     return render_template("stats/index.html", stats=stats, paragraph=statistics_paragraph(stats), bars=bars,
                            trend=trend, href=href, pct=format_tenths, flt=flt, args=flt.to_args(),
                            choices=filter_choices(current_user))
