@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
@@ -42,16 +42,24 @@ STATUS_MESSAGES = {
 }
 
 
+# The protection space named in `WWW-Authenticate` on the API's 401 answers (RFC 6750).
+BEARER_REALM = "inspection-api"
+
+# Headers of a Werkzeug HTTPException that describe its own HTML body, not the error: never copied over.
+_BODY_HEADERS = {"content-type", "content-length"}
+
+
 class ApiError(Exception):
-    """An error with an HTTP status, a stable code, a Chinese message and optional details."""
+    """An error with an HTTP status, a stable code, a Chinese message, optional details and headers."""
 
     def __init__(self, status: int, code: str | None = None, message: str | None = None,
-                 details: dict | list | None = None):
+                 details: dict | list | None = None, headers: dict[str, str] | None = None):
         super().__init__(code or STATUS_CODES.get(status, "error"))
         self.status = status
         self.code = code or STATUS_CODES.get(status, "error")
         self.message = message or STATUS_MESSAGES.get(status, "请求失败")
         self.details = details or {}
+        self.headers = dict(headers or {})
 
 
 def wants_json() -> bool:
@@ -62,14 +70,36 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def error_response(status: int, code: str | None = None, message: str | None = None, details=None):
-    """Render an error as the JSON envelope or the HTML error page."""
+def bearer_challenge() -> str:
+    """The `WWW-Authenticate` value for an API 401: `invalid_token` when a bearer token was sent but refused."""
+    sent_token = request.headers.get("Authorization", "").startswith("Bearer ")
+    if sent_token and g.get("api_token") is None:
+        return (f'Bearer realm="{BEARER_REALM}", error="invalid_token", '
+                'error_description="The access token is invalid, expired or revoked"')
+    return f'Bearer realm="{BEARER_REALM}"'
+
+
+def error_response(status: int, code: str | None = None, message: str | None = None, details=None,
+                   headers: dict[str, str] | None = None):
+    """Render an error as the JSON envelope or the HTML error page, with the headers its status needs."""
     code = code or STATUS_CODES.get(status, "error")
     message = message or STATUS_MESSAGES.get(status, "请求失败")
+    headers = dict(headers or {})
+    if status == 401 and request.path.startswith("/api/"):
+        headers.setdefault("WWW-Authenticate", bearer_challenge())  # RFC 9110 15.5.2: a 401 must carry one
     if wants_json():
         body = {"error": {"code": code, "message": message, "details": details or {}}}
-        return jsonify(body), status
-    return render_template("error.html", status=status, message=message), status
+        return jsonify(body), status, headers
+    return render_template("error.html", status=status, message=message), status, headers
+
+
+def http_exception_headers(exc: HTTPException) -> dict[str, str]:
+    """The headers an HTTP exception carries for its status (Allow, Retry-After, WWW-Authenticate …)."""
+    headers = {name: value for name, value in exc.get_headers() if name.lower() not in _BODY_HEADERS}
+    if exc.response is not None:  # abort(response) or an extension's prepared answer (e.g. a rate limiter)
+        headers.update({name: value for name, value in exc.response.headers.items()
+                        if name.lower() not in _BODY_HEADERS})
+    return headers
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -77,7 +107,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def handle_api_error(exc: ApiError):
-        return error_response(exc.status, exc.code, exc.message, exc.details)
+        return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
 
     @app.errorhandler(ValidationError)
     def handle_validation(exc: ValidationError):
@@ -90,7 +120,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):
         status = exc.code or 500
-        return error_response(status)
+        return error_response(status, headers=http_exception_headers(exc))
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):

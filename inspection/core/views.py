@@ -15,6 +15,9 @@ logger = logging.getLogger(__name__)
 
 bp = Blueprint("core", __name__)
 
+# How long a load balancer or a phone should wait before asking /healthz again after a 503.
+HEALTH_RETRY_SECONDS = 10
+
 # Each role's start page, in order of preference (the first installed endpoint wins).
 ROLE_HOME = {
     ADMIN: ("users.index",),
@@ -53,5 +56,6 @@ def healthz():
         db.session.execute(text("SELECT 1"))
     except Exception:  # the reason goes to the log, never to the client
         logger.exception("health check failed")
-        return jsonify({"status": "error", "database": "unreachable"}), 503
+        return (jsonify({"status": "error", "database": "unreachable"}), 503,
+                {"Retry-After": str(HEALTH_RETRY_SECONDS)})
     return jsonify({"status": "ok", "database": "ok"})

@@ -15,6 +15,10 @@ from .storage import SHA256_RE, VARIANTS, variant_path
 
 bp = Blueprint("photos", __name__, url_prefix="/photos")
 
+# Evidence is secret like every other signed-in answer: never kept in a browser's or proxy's cache, so nothing
+# stays on a shared office computer after sign-out and each view is authorised afresh (docs/deployment.md).
+PHOTO_CACHE_CONTROL = "private, no-store"
+
 
 def can_see_photo(user, photo: Photo) -> bool:
     """Tell whether the user may see a photo: commission always, inspectors for their team's findings."""
@@ -44,9 +48,8 @@ def file(sha256: str, variant: str):
         hidden_404()
     mime = photo.mime if variant == "original" else "image/jpeg"
     extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(mime, "bin")
-    response = send_file(path, mimetype=mime, max_age=3600, conditional=True,
-                         as_attachment=variant == "original",
+    response = send_file(path, mimetype=mime, conditional=True, as_attachment=variant == "original",
                          download_name=f"{sha256}.{extension}" if variant == "original" else None)
-    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["Cache-Control"] = PHOTO_CACHE_CONTROL
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
