@@ -3,24 +3,28 @@
 `ledger_rows` reads the findings in time order a page at a time (keyset pagination on occurred_at and id,
 findings without a time first): each page is a short query that an index answers in order, memory stays
 flat, and rows are fetched by the driver in C (a PostgreSQL server-side cursor cost 8 µs a row in
-psycopg alone). Each finding comes with its persons and photos folded into one string each by a
-correlated group_concat / string_agg (`func.aggregate_strings`), carrying each item's position so the
-order is restored in Python whatever order the database concatenated them in. Names (campaigns, units,
-teams, items, reviewers) come from small tables read once. Ids and times are read as the driver returns
+psycopg alone). Each finding comes with its persons and photos as one JSON array each, built by a
+correlated json_group_array / json_agg: the database escapes every string, so no text a phone sends can
+shift a column (an earlier version joined them with U+001E/U+001F and split them again, and one name
+holding U+001E made every ledger answer 500). Each item carries its position, so the order is restored
+in Python whatever order the database aggregated them in.
+Names (campaigns, units, teams, items, reviewers) come from small tables read once. Ids and times are read as the driver returns
 them (`type_coerce(..., String)`): converting every value through SQLAlchemy's Uuid and DateTime types
 cost a third of the export's time, and the ledger only prints them. Memory stays flat however many rows.
 `write_ledger_xlsx` and `csv_chunks` turn the rows into an XLSX workbook (with a statistics sheet) or a
-UTF-8 CSV with BOM.
+UTF-8 CSV with BOM. Text is passed through `clean_text` on the way out (rows stored before input was
+checked may hold control characters that XML, Excel and browsers refuse).
 """
 from __future__ import annotations
 
 import csv
 import io
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import IO, Callable, Iterator
 
-from sqlalchemy import String, cast, func, select, tuple_, type_coerce
+from sqlalchemy import String, func, select, tuple_, type_coerce
 
 from ..auth.models import User
 from ..campaigns.models import Campaign, Team
@@ -31,7 +35,7 @@ from ..findings.models import CADRE_LEVELS, FINDING_STATUSES, SEVERITIES, Findin
 from ..units.models import Unit
 from .filters import FindingFilter, finding_conditions
 from .queries import Share, Statistics
-from .xlsx import Column, Sheet, write_workbook
+from .xlsx import Column, Sheet, clean_text, write_workbook
 
 NOTICE = "内部资料 注意保密 · 未经审核批准不得外传、转发或公开"
 BATCH = 2000  # rows per page
@@ -52,23 +56,20 @@ def _raw(column):
     return type_coerce(column, String)
 
 
-UNIT_SEP, RECORD_SEP = "\x1f", "\x1e"  # control characters cannot occur in synced text
-
-
-def _folded(*parts, finding_column, separator: str):
-    """Fold a finding's detail rows into one string: parts joined by UNIT_SEP, rows by `separator`."""
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined + UNIT_SEP + part
-    return select(func.aggregate_strings(joined, separator)).where(finding_column == Finding.id).scalar_subquery()
+def _json_rows(*columns, finding_column):
+    """Select a finding's detail rows as one JSON array of arrays (escaped by the database, so any text is safe)."""
+    if db.engine.dialect.name == "postgresql":
+        rows = func.json_agg(func.json_build_array(*columns))
+    else:
+        rows = func.json_group_array(func.json_array(*columns))
+    return select(rows).where(finding_column == Finding.id).scalar_subquery()
 
 
 def ledger_query(flt: FindingFilter):
-    """Select the ledger's columns of the filtered findings, persons and photos folded, in time order."""
-    persons = _folded(cast(InvolvedPerson.position, String), InvolvedPerson.name, InvolvedPerson.post,
-                      InvolvedPerson.cadre_level, finding_column=InvolvedPerson.finding_id, separator=RECORD_SEP)
-    photos = _folded(cast(FindingPhoto.position, String), FindingPhoto.sha256,
-                     finding_column=FindingPhoto.finding_id, separator=RECORD_SEP)
+    """Select the ledger's columns of the filtered findings, persons and photos as JSON, in time order."""
+    persons = _json_rows(InvolvedPerson.position, InvolvedPerson.name, InvolvedPerson.post, InvolvedPerson.cadre_level,
+                         finding_column=InvolvedPerson.finding_id)
+    photos = _json_rows(FindingPhoto.position, FindingPhoto.sha256, finding_column=FindingPhoto.finding_id)
     return (select(_raw(Finding.id), Finding.campaign_id, Finding.unit_id, Finding.team_id, _raw(Finding.occurred_at),
                    Finding.location, Finding.category, Finding.item_id, Finding.description, Finding.severity,
                    Finding.status, Finding.reviewed_by_id, _raw(Finding.reviewed_at), Finding.review_note,
@@ -76,22 +77,20 @@ def ledger_query(flt: FindingFilter):
             .where(*finding_conditions(flt)))
 
 
-def _unfold(folded: str | None) -> list[list[str]]:
-    """Split a folded string back into its rows (without the position), in position order."""
-    if not folded:
+def _unfold(value) -> list[list]:
+    """Return the detail rows of a JSON array of [position, ...] arrays, in position order, without the position."""
+    if not value or value == "[]":
         return []
-    if RECORD_SEP not in folded:
-        return [folded.split(UNIT_SEP)[1:]]
-    rows = [record.split(UNIT_SEP) for record in folded.split(RECORD_SEP)]
+    rows = json.loads(value) if isinstance(value, str) else value  # psycopg decodes json itself
     if len(rows) > 1:
-        rows.sort(key=lambda row: int(row[0]))
+        rows.sort(key=lambda row: row[0])
     return [row[1:] for row in rows]
 
 
 def _labels() -> tuple[dict, ...]:
     """Load the names rows refer to (campaigns, units, teams, items, reviewers): small tables, read once."""
     def names(query):
-        return dict(db.session.execute(query).all())
+        return {key: clean_text(name) for key, name in db.session.execute(query).all()}
 
     reviewer = func.coalesce(func.nullif(User.display_name, ""), User.username)
     return (names(select(Campaign.id, Campaign.title)), names(select(Unit.id, Unit.name)),
@@ -119,7 +118,7 @@ def _persons_text(people) -> tuple[str, str]:
     text = "；".join(f"{name}（{post + '，' if post else ''}{CADRE_LEVELS.get(level, level)}）"
                     for name, post, level in people)
     levels = sorted({level for _, _, level in people}, key=lambda lvl: LEVEL_ORDER.get(lvl, 99))
-    return text, "、".join(CADRE_LEVELS.get(level, level) for level in levels)
+    return clean_text(text), clean_text("、".join(CADRE_LEVELS.get(level, level) for level in levels))
 
 
 def _pages(flt: FindingFilter, batch: int) -> Iterator[list]:
@@ -139,6 +138,7 @@ def _pages(flt: FindingFilter, batch: int) -> Iterator[list]:
 
 
 def _uuid(raw) -> uuid.UUID:
+    """Turn a stored id as the driver returns it (SQLite: 32 hex digits) into a UUID."""
     return raw if isinstance(raw, uuid.UUID) else uuid.UUID(raw)
 
 
@@ -152,10 +152,11 @@ def ledger_rows(flt: FindingFilter, *, photo_url: Callable[[str], str], batch: i
             number += 1
             people_text, levels = _persons_text(_unfold(persons))
             shas = [row[0] for row in _unfold(photos)]
-            yield [number, campaigns.get(campaign), units.get(unit), teams.get(team), _moment(occurred), location,
-                   category, items.get(item, ""), description, people_text, levels,
-                   SEVERITIES.get(severity, severity), FINDING_STATUSES.get(status, status),
-                   reviewers.get(reviewer), _moment(reviewed_at), note, len(shas),
+            yield [number, campaigns.get(campaign), units.get(unit), teams.get(team), _moment(occurred),
+                   clean_text(location), clean_text(category), items.get(item, ""), clean_text(description),
+                   people_text, levels, clean_text(SEVERITIES.get(severity, severity)),
+                   clean_text(FINDING_STATUSES.get(status, status)),
+                   reviewers.get(reviewer), _moment(reviewed_at), clean_text(note), len(shas),
                    "\n".join(photo_url(sha) for sha in shas), _uuid_text(fid)]
 
 
@@ -203,7 +204,7 @@ def csv_chunks(rows: Iterator[list], *, title: str, rows_per_chunk: int = 500) -
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
-    writer.writerow([title])
+    writer.writerow([clean_text(title)])
     writer.writerow([NOTICE])
     writer.writerow([c.header for c in COLUMNS])
     for n, row in enumerate(rows, start=1):

@@ -22,7 +22,9 @@ from ..core.templating import CST
 
 EPOCH = datetime(1899, 12, 30)
 CACHE_SIZE = 4096  # distinct short values per column whose rendering is kept (units, categories, statuses…)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What XML 1.0 cannot hold (C0 controls but tab, newline and carriage return; lone surrogates; U+FFFE/FFFF),
+# and DEL and the C1 controls, which Excel and browsers show as boxes or refuse.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _ATTR = {'"': "&quot;"}
 
 # Style ids (cellXfs indices in STYLES below).
@@ -93,10 +95,16 @@ def excel_serial(value: datetime | date) -> float:
     return (value - EPOCH.date()).days
 
 
+def clean_text(value):
+    """Drop the characters XML, Excel and browsers refuse from text (tab and newline stay); other values pass."""
+    if value.__class__ is not str or value.isprintable():
+        return value
+    return _ILLEGAL.sub("", value)
+
+
 def _text(value: str) -> str:
     """Escape text for XML, dropping the control characters XML cannot hold."""
-    if not value.isprintable():
-        value = _ILLEGAL.sub("", value)
+    value = clean_text(value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -146,7 +154,7 @@ def _writer_for(kind: str, style: int):
 
 def _hf(text: str) -> str:
     """Escape text for a print header or footer (& starts a code there)."""
-    return escape(text.replace("&", "&&"))
+    return escape(clean_text(text).replace("&", "&&"))
 
 
 class _SheetWriter:
@@ -216,9 +224,9 @@ def _workbook_xml(sheets: list[Sheet], counts: list[int]) -> str:
     """Return workbook.xml: the sheets, and their filter ranges and print titles as defined names."""
     names, defined = [], []
     for i, (sheet, count) in enumerate(zip(sheets, counts)):
-        names.append(f'<sheet name="{escape(sheet.name, _ATTR)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>')
+        names.append(f'<sheet name="{escape(clean_text(sheet.name), _ATTR)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>')
         header_row = len(sheet.notices) + 1
-        quoted = "'" + sheet.name.replace("'", "''") + "'"
+        quoted = "'" + clean_text(sheet.name).replace("'", "''") + "'"
         last = column_letter(len(sheet.columns))
         if sheet.autofilter:
             defined.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
@@ -270,6 +278,6 @@ def write_workbook(target: IO[bytes], sheets: list[Sheet], *, title: str = "", c
         zf.writestr("docProps/core.xml",
                     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties xmlns:cp="http://'
                     'schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/'
-                    f'elements/1.1/"><dc:title>{escape(title)}</dc:title><dc:creator>明察暗访工作平台</dc:creator>'
+                    f'elements/1.1/"><dc:title>{escape(clean_text(title))}</dc:title><dc:creator>明察暗访工作平台</dc:creator>'
                     '</cp:coreProperties>')
     return counts
