@@ -303,9 +303,9 @@ def _record_conflicts(ctx: ApplyContext, finding: Finding, current: dict, confli
 def link_pending(ctx: ApplyContext, visit_id: uuid.UUID, place: Place) -> int:
     """Attach findings that arrived before this visit; return how many were linked."""
     ctx.flush()
-    query = select(Finding).where(Finding.visit_ref == visit_id, Finding.visit_id.is_(None))
+    query = select(Finding).where(Finding.visit_ref == visit_id, Finding.visit_id.is_(None)).order_by(Finding.id)
     linked = 0
-    for finding in db.session.scalars(query.with_for_update() if ctx.lock else query):
+    for finding in db.session.scalars(query.with_for_update(key_share=True) if ctx.lock else query):
         if finding.created_by_id == ctx.user.id:
             allowed = ctx.can_write(place.target_id)
         else:

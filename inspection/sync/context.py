@@ -4,6 +4,10 @@ already on the server, checklist items, and rows waiting to be inserted together
 The visit and finding services take an ApplyContext explicitly. Lookups are cached for the batch;
 `prefetch` loads every record a batch names in a few queries (locking them on PostgreSQL), and new
 findings are buffered as plain rows and inserted in bulk by `flush`.
+
+Locks are taken in one global order, visits before findings and each kind by id (`apply_order`): the
+batch's records are applied in that order (sync.services.apply_batch) and `prefetch` locks in it, so
+two batches naming the same records wait for each other instead of deadlocking.
 """
 from __future__ import annotations
 
@@ -104,7 +108,7 @@ class ApplyContext:
         """Load every visit and finding a batch names (and the visits its findings point at) at once."""
         finding_ids = [r["id"] for r in records if r["type"] == "finding"]
         visit_ids = [r["id"] for r in records if r["type"] == "visit"]
-        for model, ids, cache in ((Finding, finding_ids, self._findings), (Visit, visit_ids, self._visits)):
+        for model, ids, cache in ((Visit, visit_ids, self._visits), (Finding, finding_ids, self._findings)):
             if ids:  # ids first (usually none exist yet), whole rows only for those that do
                 known = set(core(select(model.id).where(model.id.in_(set(ids)))).scalars())
                 found = {obj.id: obj for obj in db.session.scalars(self._locked(
@@ -123,8 +127,14 @@ class ApplyContext:
                 self._places.setdefault(ref, None)
 
     def _locked(self, query):
-        """Lock selected rows until commit (PostgreSQL) so concurrent batches edit one at a time."""
-        return query.with_for_update().execution_options(populate_existing=True) if self.lock else query
+        """Lock selected rows until commit (PostgreSQL) so concurrent batches edit one at a time.
+
+        FOR NO KEY UPDATE: a finding inserted by another batch checks its visit with a key-share lock,
+        which this does not block (FOR UPDATE would, and the two batches could then wait on each other).
+        """
+        if not self.lock:
+            return query
+        return query.with_for_update(key_share=True).execution_options(populate_existing=True)
 
     def finding(self, finding_id: uuid.UUID) -> Finding | None:
         """Return the finding with this id, if it exists (loading it, locked, when needed)."""
@@ -214,6 +224,15 @@ class ApplyContext:
         self._findings.clear()
         self._visits.clear()
         self._places.clear()
+
+
+def apply_order(record: dict) -> tuple[int, str]:
+    """Sort key of the one global order in which every batch applies, and so locks, its records.
+
+    Visits before findings (a finding's insert checks its visit), each kind by id: two batches naming
+    the same records then take their row locks in the same order and cannot deadlock on each other.
+    """
+    return (0 if record["type"] == "visit" else 1, str(record["id"]))
 
 
 def core(statement):

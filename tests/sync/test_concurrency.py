@@ -1,15 +1,18 @@
 """Two pushes at the same moment (a retry racing a slow first attempt) never store anything twice."""
 from __future__ import annotations
 
+import random
 import threading
 import uuid
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from inspection.extensions import db
 from inspection.findings.models import Finding, InvolvedPerson
+from inspection.sync import services
 from inspection.sync.context import ApplyContext
-from inspection.sync.models import SyncBatch
+from inspection.sync.models import RecordVersion, SyncBatch
 from inspection.visits.models import Visit
 
 from .helpers import finding_record, push, statuses, visit_record
@@ -97,3 +100,62 @@ def test_a_write_collision_falls_back_to_one_savepoint_per_record(client, world,
                                  finding_record(vid, severity="catastrophic")])
     assert statuses(response) == ["created", "unchanged", "invalid"]
     assert count(Finding) == 2
+
+
+def test_twenty_batches_with_the_same_new_records_all_answer_and_store_each_record_once(app, world, h1):
+    vid = uuid.uuid4()
+    records = [visit_record(world.targets[0], visit_id=vid)] + [finding_record(vid) for _ in range(8)]
+    payloads = [{"device_id": f"tab-{i}", "batch_id": str(uuid.uuid4()),
+                 "records": random.Random(i).sample(records, len(records))}  # phones send in any order
+                for i in range(20)]
+    responses = in_threads(app, payloads, h1)
+    failed = [(r.status_code, r.get_json()) for r in responses if r.status_code != 200]
+    assert not failed, (len(failed), failed[:1])
+    answers: dict[str, list[str]] = {}
+    for response in responses:
+        for result in response.get_json()["results"]:
+            answers.setdefault(result["id"], []).append(result["status"])
+    assert {ident: sorted(s) for ident, s in answers.items()} == {
+        r["id"]: ["created"] + ["unchanged"] * 19 for r in records}
+    assert count(Visit) == 1 and count(Finding) == 8 and count(InvolvedPerson) == 8
+    assert set(db.session.scalars(select(Finding.status))) == {"submitted"}  # every finding linked to the visit
+    assert set(db.session.scalars(select(Finding.version))) == {1}
+    assert db.session.scalar(select(Visit.version)) == 1
+    assert db.session.execute(select(RecordVersion.entity_type, func.count()).group_by(
+        RecordVersion.entity_type)).all() == [("visit", 1)]
+
+
+class _Deadlock(Exception):
+    """Stands in for psycopg's DeadlockDetected (what SQLAlchemy wraps as OperationalError)."""
+
+    sqlstate = "40P01"
+
+
+def test_a_deadlocked_attempt_is_retried_and_one_that_keeps_failing_marks_the_batch_failed(
+        client, world, h1, monkeypatch):
+    real, calls = services.apply_records, []
+
+    def deadlock(times):
+        def apply(*args, **kwargs):
+            calls.append(kwargs["isolated"])
+            if len(calls) <= times:
+                raise OperationalError("INSERT INTO findings ...", {}, _Deadlock())
+            return real(*args, **kwargs)
+        return apply
+
+    monkeypatch.setattr(services, "RETRY_PAUSE", 0)
+    monkeypatch.setattr(services, "apply_records", deadlock(1))
+    vid = uuid.uuid4()
+    assert statuses(push(client, h1, [visit_record(world.targets[0], visit_id=vid), finding_record(vid)])) == [
+        "created", "created"]
+    assert calls == [False, True]  # tried again, record by record
+
+    calls.clear()
+    monkeypatch.setattr(services, "apply_records", deadlock(services.MAX_ATTEMPTS))
+    batch_id = uuid.uuid4()
+    response = push(client, h1, [finding_record(vid)], batch_id=batch_id)
+    assert response.status_code == 500 and response.get_json()["error"]["code"] == "server_error"
+    assert len(calls) == services.MAX_ATTEMPTS  # bounded
+    db.session.rollback()
+    assert db.session.scalar(select(SyncBatch.status).where(SyncBatch.batch_id == batch_id)) == "failed"
+    assert count(Finding) == 1
