@@ -123,9 +123,10 @@ async function updateChrome(session) {
     const count = summary.records.length + summary.photos.length;
     chip.hidden = false;
     chip.classList.toggle('empty', count === 0);
-    chip.textContent = count ? T.outboxChip(summary.records.length, summary.photos.length, bytes(summary.bytes)) : '✓';
-    chip.setAttribute('aria-label', count ? T.outboxSummary(summary.records.length, summary.photos.length,
-      bytes(summary.bytes)) : T.outboxEmpty);
+    // The accessible name is the visible text followed by its spelled-out form (never a different label).
+    mount(chip, count ? T.outboxChip(summary.records.length, summary.photos.length, bytes(summary.bytes)) : '✓',
+      h('span.sr-only', `（${count ? T.outboxSummary(summary.records.length, summary.photos.length, bytes(summary.bytes))
+        : T.outboxEmpty}）`));
   }
   showProgress(currentProgress());
 }

@@ -204,14 +204,17 @@ export function problems(record) {
   return out;
 }
 
-/** The record's state on the phone: draft, held, pending, or the server's last answer. */
+/** The record's state on the phone: draft, held, pending, attention (the server kept failing on it alone), or
+ * the server's last answer. */
 export function stateOf(record) {
   if (!record.queued) return 'draft';
-  if (record.rev > record.acked_rev) return problems(record).length ? 'held' : 'pending';
+  if (record.rev > record.acked_rev) return problems(record).length ? 'held' : record.attention ? 'attention' : 'pending';
   return (record.result && record.result.status) || 'pending';
 }
 
 const DELIVERED = new Set(['created', 'updated', 'unchanged', 'conflict']);
+/** States the inspector has to look at: the server refused the record, or keeps failing on it. */
+export const NEEDS_ACTION = new Set(['invalid', 'forbidden', 'error', 'attention']);
 
 /** Tell whether the server holds this record's latest version. */
 export function delivered(record) {

@@ -1,18 +1,22 @@
 // The outbox sender: records in batches (each batch kept until the server answers, so a retry resends the
 // same batch_id), then photos one by one (never again once the server has one), then the review changes
-// and fresh assignments. Retries with backoff; one tab at a time (Web Locks).
+// and fresh assignments. Retries with backoff; one tab at a time (Web Locks). A batch the server keeps
+// failing (5xx) is split into one-record batches; a record that still fails alone waits with its own backoff
+// (needs attention), so one poisoned record never holds up the others, the photos or the change pulls.
 import { ApiError, call, putPhoto, setToken } from './api.js';
-import { announce, events, kvGet, kvSet, req, tx } from './db.js';
+import { announce, events, getRecord, kvGet, kvSet, req, tx } from './db.js';
 import { onServer, payload, problems } from './model.js';
 import { now, uuid } from './util.js';
 import { config } from './config.js';
 
 const ACCEPTED = new Set(['created', 'updated', 'unchanged', 'conflict']);
 const BOOTSTRAP_MAX_AGE = 10 * 60 * 1000;
+const SPLIT_AFTER = 3;  // consecutive 5xx answers to one batch before its records go one by one
 let batchSize = 50;
 let attempt = 0;
 let retryTimer = null;
 let soonTimer = null;
+let attentionTimer = null;
 let progress = idle();
 
 function idle() {
@@ -37,8 +41,11 @@ function report(changes, force = true) {
   }
 }
 
-function isPending(record) {
-  return record.queued && record.rev > record.acked_rev && problems(record).length === 0;
+/** Tell whether a record waits to be sent now (`force`: also one whose attention backoff runs). */
+function isPending(record, force = false) {
+  if (!record.queued || record.rev <= record.acked_rev || problems(record).length) return false;
+  const a = record.attention;
+  return !a || force || record.rev > a.rev || Date.now() >= Date.parse(a.retry_at);
 }
 
 /** Send everything now (if online and signed in); resolves when this round is over. */
@@ -77,13 +84,15 @@ async function run(manual) {
   clearTimeout(retryTimer);
   report({ ...idle(), running: true, phase: 'records' });
   try {
-    await pushRecords();
+    const deferred = await pushRecords(manual);  // a server failure on records: photos and pulls still go
     report({ phase: 'photos' });
     await pushPhotos();
     report({ phase: 'pull' });
     await pullChanges();
     const boot = await kvGet('bootstrap');
     if (manual || !boot || Date.now() - Date.parse(boot.at) > BOOTSTRAP_MAX_AGE) await refreshBootstrap();
+    await wakeForAttention();
+    if (deferred) throw deferred;
     attempt = 0;
     await kvSet('last_sync', now());
     report({ running: false, phase: 'done', current: null });
@@ -111,14 +120,16 @@ async function deviceId() {
   return id;
 }
 
-async function nextBatch() {
+async function nextBatch(force) {
   const kept = await kvGet('batch');
   if (kept) return kept;
   const all = await tx(['records'], 'readonly', (t) => req(t.objectStore('records').getAll()));
-  const pending = all.filter(isPending).sort((a, b) => (a.type === b.type ? a.created_at.localeCompare(b.created_at)
-    : a.type === 'visit' ? -1 : 1));
+  const pending = all.filter((r) => isPending(r, force)).sort((a, b) => (a.type === b.type
+    ? a.created_at.localeCompare(b.created_at) : a.type === 'visit' ? -1 : 1));
   if (!pending.length) return null;
-  let chosen = pending.slice(0, Math.min(batchSize, config.maxRecordsPerBatch || batchSize));
+  const alone = pending.find((r) => r.solo || r.attention);  // from a split batch: one record per batch
+  let chosen = alone ? [alone]
+    : pending.filter((r) => !r.solo).slice(0, Math.min(batchSize, config.maxRecordsPerBatch || batchSize));
   const device = await deviceId();
   const build = (records) => ({ device_id: device, batch_id: uuid(), records: records.map(payload) });
   let body = build(chosen);
@@ -131,18 +142,25 @@ async function nextBatch() {
   return batch;
 }
 
-async function pushRecords() {
+/** Send the pending records batch by batch; resolve with the server failure that stopped them, if any. */
+async function pushRecords(force) {
   const total = (await tx(['records'], 'readonly', (t) => req(t.objectStore('records').getAll())))
-    .filter(isPending).length;
+    .filter((r) => isPending(r, force)).length;
   let done = 0;
+  let marked = 0;  // records set aside in a row: a server failing for everything is not a poisoned record
   report({ records: [0, total] });
   for (let round = 0; round < 1000; round += 1) {
-    const batch = await nextBatch();
-    if (!batch) return;
+    const batch = await nextBatch(force);
+    if (!batch) return null;
     let response;
     try {
       response = await call('POST', '/sync', batch.body, { timeout: 120000 });
     } catch (error) {
+      if (error.status >= 500) {
+        const outcome = await serverFailed(batch, error);
+        if (outcome === 'retry' || (outcome === 'attention' && (marked += 1) >= 2)) return error;
+        continue;
+      }
       if (error.transient || error.status === 401) throw error;
       if (error.status === 413 && batch.body.records.length > 1) {
         batchSize = Math.max(1, Math.floor(batch.body.records.length / 2));
@@ -155,9 +173,55 @@ async function pushRecords() {
       continue;
     }
     await settle(batch, response, null);
+    marked = 0;
     done += batch.body.records.length;
     report({ records: [done, Math.max(total, done)] });
   }
+  return null;
+}
+
+/**
+ * The server failed on a batch (5xx): keep it for a retry; after SPLIT_AFTER failures in a row send its
+ * records one per batch (new batch ids: records are idempotent by id); a record that fails alone is set
+ * aside with its own backoff (shown as needing attention) while the others go on. Resolve with what was done.
+ */
+async function serverFailed(batch, error) {
+  const failures = (batch.failures || 0) + 1;
+  const ids = batch.body.records.map((r) => r.id);
+  const single = ids.length === 1 ? await getRecord(ids[0]) : null;
+  if (failures < (single && (single.solo || single.attention) ? 1 : SPLIT_AFTER)) {
+    await kvSet('batch', { ...batch, failures });
+    return 'retry';
+  }
+  const at = now();
+  await tx(['records', 'kv'], 'readwrite', async (t) => {
+    const store = t.objectStore('records');
+    for (const id of ids) {
+      const record = await req(store.get(id));
+      if (!record) continue;
+      if (single) {
+        const count = ((record.attention && record.attention.count) || 0) + 1;
+        const delay = Math.min(30 * 60000, 60000 * 2 ** Math.min(count - 1, 5)) * (0.8 + Math.random() * 0.4);
+        record.attention = { count, rev: batch.revs[id], at, retry_at: new Date(Date.now() + delay).toISOString(),
+          status: error.status, code: error.code, message: error.message };
+      } else {
+        record.solo = true;
+      }
+      await req(store.put(record));
+    }
+    await req(t.objectStore('kv').delete('batch'));
+  });
+  announce({ type: 'records', ids });
+  return single ? 'attention' : 'split';
+}
+
+/** Sync again when the first record set aside for attention is due for its retry. */
+async function wakeForAttention() {
+  const records = await tx(['records'], 'readonly', (t) => req(t.objectStore('records').getAll()));
+  const due = records.filter((r) => r.attention && r.rev > r.acked_rev).map((r) => Date.parse(r.attention.retry_at))
+    .filter((t) => t > Date.now());  // those already due go with the next round (or its backoff)
+  clearTimeout(attentionTimer);
+  if (due.length) attentionTimer = setTimeout(() => syncNow(), Math.min(...due) - Date.now() + 500);
 }
 
 /** Apply the server's per-record answers (or a whole-batch refusal) and drop the kept batch, atomically. */
@@ -176,8 +240,11 @@ async function settle(batch, response, error) {
       }
       if (!result) continue;  // the server did not answer for it: it stays in the outbox
       record.acked_rev = Math.max(record.acked_rev, batch.revs[sent.id]);
+      delete record.solo;
+      delete record.attention;
       record.result = { status: result.status, version: result.version ?? null,
-        missing_photos: result.missing_photos || [], errors: result.errors || {}, conflicts: result.conflicts || {},
+        missing_photos: result.missing_photos || [], errors: result.errors || {}, codes: result.codes || {},
+        conflicts: result.conflicts || {},
         message: result.message || (result.error && result.error.message) || '', code: result.code || '', at: now() };
       if (ACCEPTED.has(result.status) && result.version != null) record.base_version = result.version;
       if (result.status === 'conflict' && record.rev === batch.revs[sent.id]) adoptServer(record, result.conflicts);

@@ -54,7 +54,7 @@ export function badge(text, kind = '') {
 }
 
 const STATE_KIND = { draft: 'muted', held: 'warn', pending: 'warn', created: 'ok', updated: 'ok', unchanged: 'ok',
-  conflict: 'bad', invalid: 'bad', forbidden: 'bad', error: 'bad' };
+  conflict: 'bad', invalid: 'bad', forbidden: 'bad', error: 'bad', attention: 'bad' };
 
 /** The badge for a record's sync state. */
 export function stateBadge(state) {
@@ -73,15 +73,30 @@ export function notice(kind, ...children) {
   return h(`div.notice.${kind}`, { role: kind === 'bad' ? 'alert' : 'status' }, ...children);
 }
 
-/** Turn the server's per-field errors into readable lines. */
-export function errorLines(errors) {
+/**
+ * Turn the server's per-field errors into readable lines: `{field: [message | {code, message}]}`, nested for
+ * lists; a field with only a code (in the errors, or in `codes`: field → code) gets the generic text of its code.
+ */
+export function errorLines(errors, codes) {
   const out = [];
-  const walk = (value, path) => {
-    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) out.push(path ? `${label(path)}：${value.join('；')}` : value.join('；'));
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
-    else if (value != null) out.push(path ? `${label(path)}：${value}` : String(value));
-  };
+  const seen = new Set();
   const label = (path) => path.split('.').map((k) => T.fields[k] || (/^\d+$/.test(k) ? `第${Number(k) + 1}项` : k)).join(' · ');
+  const coded = (v) => v && typeof v === 'object' && !Array.isArray(v) && typeof v.code === 'string';
+  const text = (v) => (coded(v) ? v.message || T.codes[v.code] || T.codes.invalid : String(v));
+  const push = (path, line) => {
+    seen.add(path);
+    out.push(path && !/^_(record|schema)$/.test(path) ? `${label(path)}：${line}` : line);  // whole-record errors
+  };
+  const walk = (value, path) => {
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string' || coded(v))) push(path, value.map(text).join('；'));
+    else if (coded(value) || (value != null && typeof value !== 'object')) push(path, text(value));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+  };
   walk(errors || {}, '');
+  const flat = (value, path) => (value && typeof value === 'object' && !Array.isArray(value)
+    ? Object.entries(value).flatMap(([k, v]) => flat(v, path ? `${path}.${k}` : k)) : [[path, [].concat(value)]]);
+  for (const [path, list] of flat(codes || {}, '')) {
+    if (!seen.has(path)) push(path, list.map((code) => T.codes[code] || T.codes.invalid).join('；'));
+  }
   return out;
 }

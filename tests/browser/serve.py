@@ -3,12 +3,18 @@
 FIELD_TEST_DELAYS="sync_after=3,photo_before=1.5" holds each POST /api/v1/sync reply for 3 s after the
 batch was applied, and waits 1.5 s before reading each PUT /api/v1/photos body, so a test can kill the
 server at a known point. FIELD_BLANK_PAGE=1 adds /blank, the baseline page of bench/field_bench.py.
+FIELD_TEST_POISON_FILE=<path> makes every POST /api/v1/sync whose batch holds a record id listed in that
+file (one per line, read on each request) answer 500 server_error, like a server that fails on that one
+record; each such batch is appended to <path>.hits as a JSON line {"batch_id", "ids"}.
 Without the variables this is the plain app.
 """
 from __future__ import annotations
 
+import io
+import json
 import os
 import time
+from pathlib import Path
 
 from inspection import create_app
 
@@ -34,6 +40,33 @@ def slow(wsgi, delays: dict[str, float]):
     return middleware
 
 
+def poisoned(wsgi, ids_file: Path):
+    """Wrap a WSGI app so a sync batch naming a listed record id fails with 500 (test only)."""
+
+    def middleware(environ, start_response):
+        if environ.get("REQUEST_METHOD") != "POST" or environ.get("PATH_INFO") != "/api/v1/sync":
+            return wsgi(environ, start_response)
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = io.BytesIO(body)
+        poison = set(ids_file.read_text().split()) if ids_file.exists() else set()
+        try:
+            batch = json.loads(body)
+            ids = [str(r.get("id")) for r in batch.get("records", [])]
+        except (ValueError, AttributeError):
+            return wsgi(environ, start_response)
+        if not poison.intersection(ids):
+            return wsgi(environ, start_response)
+        with open(f"{ids_file}.hits", "a", encoding="utf-8") as hits:
+            hits.write(json.dumps({"batch_id": batch.get("batch_id"), "ids": ids}) + "\n")
+        reply = json.dumps({"error": {"code": "server_error", "message": "服务器内部错误", "details": {}}},
+                           ensure_ascii=False).encode()
+        start_response("500 INTERNAL SERVER ERROR", [("Content-Type", "application/json"),
+                                                     ("Content-Length", str(len(reply)))])
+        return [reply]
+
+    return middleware
+
+
 BLANK = "<!doctype html><html lang=zh-CN><meta charset=utf-8><title>blank</title><body></body></html>"
 
 app = create_app()
@@ -41,3 +74,5 @@ if os.environ.get("FIELD_BLANK_PAGE"):
     app.add_url_rule("/blank", "bench_blank", lambda: BLANK)
 if _delays():
     app.wsgi_app = slow(app.wsgi_app, _delays())  # type: ignore[method-assign]
+if os.environ.get("FIELD_TEST_POISON_FILE"):
+    app.wsgi_app = poisoned(app.wsgi_app, Path(os.environ["FIELD_TEST_POISON_FILE"]))  # type: ignore[method-assign]

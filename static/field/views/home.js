@@ -1,10 +1,10 @@
 // Home: "需补充" requests first, then visits in progress, then my campaigns and my team's targets.
 import { current } from '../bootstrap.js';
 import { allNotices, allRecords } from '../db.js';
-import { startVisit, StorageFullError } from '../model.js';
+import { NEEDS_ACTION, startVisit, stateOf, StorageFullError } from '../model.js';
 import { storageStatus } from '../photos.js';
 import { T } from '../text.js';
-import { badge, notice, toast } from '../ui.js';
+import { badge, notice, stateBadge, toast } from '../ui.js';
 import { bytes, clip, h, when, windowText } from '../util.js';
 import { locate } from './visit.js';
 
@@ -13,6 +13,7 @@ export async function render(root) {
   const [boot, records, notices] = await Promise.all([current(), allRecords(), allNotices()]);
   const visits = records.filter((r) => r.type === 'visit');
   const findings = new Map(records.filter((r) => r.type === 'finding').map((r) => [r.id, r]));
+  root.append(h('h1.sr-only', T.homeTitle));
 
   const returned = notices.filter((n) => n.status === 'returned');
   if (returned.length) {
@@ -27,7 +28,7 @@ export async function render(root) {
           edited ? badge('已修改，待发送/审核', 'warn') : null));
       }))));
   }
-  root.append(storageNotice(records.length > 0));
+  root.append(needsAction(records, visits), storageNotice(records.length > 0));
 
   // Visits in progress whose target is no longer in the assignments (campaign closed, team changed).
   const known = new Set(((boot && boot.campaigns) || []).flatMap((c) => c.targets.map((t) => t.id)));
@@ -45,6 +46,17 @@ export async function render(root) {
     for (const campaign of boot.campaigns) root.append(campaignCard(campaign, visits));
   }
   if (boot) root.append(h('p.muted.small.foot', T.dataAsOf(when(boot.at))));
+}
+
+/** Records the server refused or keeps failing on: listed first, so none waits unnoticed on the phone. */
+function needsAction(records, visits) {
+  const list = records.filter((r) => NEEDS_ACTION.has(stateOf(r)));
+  if (!list.length) return null;
+  const labels = new Map(visits.map((v) => [v.id, v.label || '']));
+  return h('section.card.needs-action', h('h2', `${T.attentionTitle}（${list.length}）`), h('p.muted', T.needsActionHint),
+    h('ul.plain', list.map((r) => h('li', { dataset: { record: r.id } }, h('a.row-link', { href: `#/${r.type === 'visit' ? 'v' : 'f'}/${r.id}` },
+      h('strong', r.type === 'visit' ? `${T.recordVisit} · ${r.label || ''}`
+        : `${T.recordFinding} · ${labels.get(r.visit_id) || ''} · ${clip(r.data.description, 20)}`), ' ', stateBadge(stateOf(r)))))));
 }
 
 /** A slot filled once the browser has estimated the storage (so the first screen does not wait for it). */

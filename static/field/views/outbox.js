@@ -27,9 +27,9 @@ export async function render(root) {
 
   const attention = records.filter((r) => !delivered(r) || stateOf(r) === 'conflict'
     || (r.type === 'finding' && photoCounts(r, photoBySha).got < r.data.photos.length));
-  const refused = attention.filter((r) => ['error', 'forbidden'].includes(stateOf(r)));
+  const refused = attention.filter((r) => ['error', 'forbidden', 'attention'].includes(stateOf(r)));
   if (refused.length) {
-    root.append(h('button.big.wide', { type: 'button', onclick: () => retryRefused(refused.map((r) => r.id)) },
+    root.append(h('button.big.wide', { type: 'button', id: 'retry-refused', onclick: () => retryRefused(refused.map((r) => r.id)) },
       `${T.retryRecord}（${refused.length}）`));
   }
   root.append(h('ul.plain.outbox-list', attention.sort((a, b) => (a.type === b.type ? 0 : a.type === 'visit' ? -1 : 1))
@@ -39,7 +39,8 @@ export async function render(root) {
 function progressBlock(p) {
   if (!p.running) {
     if (p.error && p.error.offline) return notice('info', T.syncOffline);
-    if (p.error && p.retryAt) return notice('warn', T.syncRetry(Math.max(1, Math.round((p.retryAt - Date.now()) / 1000))));
+    const s = Math.max(1, Math.round((p.retryAt - Date.now()) / 1000));
+    if (p.error && p.retryAt) return notice('warn', p.error.status >= 500 ? T.syncRetryServer(s) : T.syncRetry(s));
     if (p.error) return notice('bad', T.syncFailed, p.error.message || p.error.code);
     return null;
   }

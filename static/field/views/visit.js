@@ -4,7 +4,7 @@ import { allPhotos, findingsOf, getRecord, kvGet } from '../db.js';
 import { endVisit, findingFor, modify, patch, photoCounts, problems, setAnswer, stateOf, StorageFullError } from '../model.js';
 import { T } from '../text.js';
 import { confirm, errorLines, notice, reviewBadge, stateBadge, toast } from '../ui.js';
-import { clip, clock, h, when } from '../util.js';
+import { clip, clock, fromLocalInput, h, toLocalInput, when } from '../util.js';
 import { syncNow } from '../sync.js';
 
 const RESULTS = [['pass', T.pass], ['fail', T.fail], ['na', T.na]];
@@ -43,6 +43,7 @@ export async function render(root, { id }) {
       h('p.muted.small.meta', `${T.startedAt} ${when(d.started_at)}`, ended ? ` · ${T.endedAt} ${clock(d.ended_at)}` : '',
         ' · ', d.lat != null ? T.gpsOn(d.accuracy ?? '?') : T.gpsNone, ' ', stateBadge(stateOf(visit))))));
   serverMessage(root, visit);
+  root.append(timesBlock(visit));
   if (ended) root.append(notice('info', T.visitEnded(when(d.ended_at)), ' ', T.reopenHint));
 
   let answered = 0;
@@ -113,15 +114,37 @@ function findingRow(finding, photoBySha) {
     all ? h('p.muted.small.photo-count', finding.base_version != null ? T.photosExpected(got, all) : `${T.photos} ${all}`) : null));
 }
 
-/** Show the server's answer on a record (conflict, forbidden, invalid), never swallowed. */
+/** The visit's times, editable when the server refused them (a phone clock far off, say). */
+function timesBlock(visit) {
+  const r = visit.result;
+  const named = r && r.status === 'invalid' ? Object.keys({ ...r.errors, ...r.codes }) : [];
+  if (!named.includes('started_at') && !named.includes('ended_at')) return null;
+  const input = (name) => h('label', T.fields[name], h('input', { name, type: 'datetime-local',
+    value: toLocalInput(visit.data[name]), onchange: (e) => {
+      const value = fromLocalInput(e.target.value);
+      if (value) patch(visit.id, `data.${name}`, value, { quiet: true }).catch(fail);
+    } }));
+  return h('section.card.times', h('h2', T.visitTimes), input('started_at'), visit.data.ended_at ? input('ended_at') : null);
+}
+
+/** Show the server's answer on a record (conflict, forbidden, invalid, kept failing), never swallowed. */
 export function serverMessage(root, record) {
+  if (stateOf(record) === 'attention') {
+    const a = record.attention;
+    root.append(notice('bad', h('strong', T.st.attention), h('div.server-line', T.attentionHint(a.count, when(a.retry_at))),
+      a.message ? h('div.server-line', a.message) : null));
+    return;
+  }
   const r = record.result;
   if (!r || !['conflict', 'invalid', 'forbidden', 'error'].includes(r.status)) return;
   if (r.status !== 'conflict' && record.rev > record.acked_rev) return;  // edited since: it will be sent again
   const lines = [];
   if (r.status === 'conflict') lines.push(T.conflictHint);
   if (r.message) lines.push(r.message);
-  for (const line of errorLines(r.errors)) lines.push(line);
+  const fieldLines = errorLines(r.errors, r.codes);
+  lines.push(...fieldLines);
+  if (!r.message && !fieldLines.length && r.status !== 'conflict') lines.push(T.codes[r.code || r.status] || T.codes.invalid);
+  if (r.status === 'invalid') lines.push(T.invalidHint);
   for (const [key, pair] of Object.entries(r.conflicts || {})) {
     const field = key.split('.').map((k) => T.fields[k] || k).join(' · ');
     lines.push(`${field}：${T.conflictServer}「${show(pair && pair.server)}」，${T.conflictPhone}「${show(pair && pair.phone)}」`);
