@@ -1,5 +1,7 @@
 """Marshmallow schemas for the auth API."""
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
+
+from ..core.schemas import Schema
 
 
 class TokenRequestSchema(Schema):

@@ -9,9 +9,10 @@ import dataclasses
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, fields, validate
 from sqlalchemy import exists, or_, select
 
+from ..core.schemas import Schema
 from ..core.templating import CST
 from ..findings.models import CADRE_LEVELS, FINDING_STATUSES, Finding, InvolvedPerson
 from ..visits.models import Visit

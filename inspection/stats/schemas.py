@@ -1,5 +1,7 @@
 """Output schemas of the statistics API (the same figures as the statistics page)."""
-from marshmallow import Schema, fields
+from marshmallow import fields
+
+from ..core.schemas import Schema
 
 
 class ShareSchema(Schema):

@@ -2,13 +2,14 @@
 the checklists those campaigns use, the units to visit, the vocabularies and the limits."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import fields
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..auth.schemas import UserSchema
 from ..campaigns.models import Campaign, Target, Team
 from ..checklists.models import Checklist
+from ..core.schemas import Schema
 from ..extensions import db
 from ..findings.models import CADRE_LEVELS, CATEGORIES, SEVERITIES
 from ..sqltypes import utcnow

@@ -5,8 +5,9 @@ Input is strict: unknown keys are refused (a misspelt field must not vanish sile
 """
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
+from ..core.schemas import Schema
 from ..findings.models import CADRE_LEVELS, SEVERITIES
 from ..visits.models import ANSWER_RESULTS
 
