@@ -10,9 +10,9 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .config import ROOT, load_config
+from .config import data_dir, instance_dir, load_config
 from .errors import register_error_handlers
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     """Create the app; `config` overrides the environment (tests pass a mapping)."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        instance_path=str(instance_dir()),
+        template_folder=str(data_dir("templates")),
+        static_folder=str(data_dir("static")),
     )
     app.config.update(load_config(Path(app.instance_path)))
     if config:
@@ -91,9 +91,10 @@ def register_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=str(data_dir("migrations")), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)  # sign-in rate limits (inspection/auth/limits.py)
     if app.config.get("TRUST_PROXY"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -3,13 +3,56 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+import click
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+ROOT = PACKAGE_DIR.parent  # the checkout; an installed wheel carries its data in PACKAGE_DIR / "_data"
+SHIPPED_DATA = PACKAGE_DIR / "_data"  # written by setup.py's build hook into a wheel, never into a checkout
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
-class ConfigError(RuntimeError):
-    """Raised when an environment variable is missing or malformed."""
+class ConfigError(click.ClickException):
+    """Raised when an environment variable is missing or malformed.
+
+    Under the Flask CLI (`flask --app wsgi …`, `python -m inspection …`) click prints it as one line on
+    stderr and exits with status 2; gunicorn.conf.py does the same before gunicorn starts a worker.
+    """
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        """Print the one-line message, never a traceback."""
+        click.echo(f"configuration error: {self.format_message()}", file=file or sys.stderr)
+
+
+def data_dir(name: str) -> Path:
+    """Return templates/, static/ or migrations/: the installed wheel's copy, else the checkout's."""
+    shipped = SHIPPED_DATA / name
+    return shipped if shipped.is_dir() else ROOT / name
+
+
+def instance_dir() -> Path:
+    """Return INSTANCE_PATH, else instance/ in a checkout, else <prefix>/var/inspection-instance when installed."""
+    raw = os.environ.get("INSTANCE_PATH", "").strip()
+    if raw:
+        path = Path(raw).expanduser()
+        if not path.is_absolute():
+            raise ConfigError(f"INSTANCE_PATH must be an absolute path, got {raw!r}")
+        return path
+    if SHIPPED_DATA.is_dir():
+        return Path(sys.prefix) / "var" / "inspection-instance"
+    return ROOT / "instance"
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """Return the upper-cased value of `name`, which must be one of `choices`."""
+    raw = os.environ.get(name) or default
+    if raw.strip().upper() not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw.strip().upper()
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -21,6 +64,18 @@ def _bool(name: str, default: bool) -> bool:
     if raw.lower() in {"0", "false", "no", "off"}:
         return False
     raise ConfigError(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+
+
+def _rate_limit(name: str, default: str) -> str:
+    """Return a Flask-Limiter limit string such as "30 per minute; 300 per hour", checked now."""
+    from limits import parse_many
+
+    raw = os.environ.get(name, "").strip() or default
+    try:
+        parse_many(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be rate limits like '30 per minute; 300 per hour', got {raw!r}") from exc
+    return raw
 
 
 def _int(name: str, default: int, minimum: int = 0) -> int:
@@ -56,6 +111,7 @@ def _secret_key(instance_path: Path, env: str) -> str:
 
 
 def _database_url(instance_path: Path) -> str:
+    """Return DATABASE_URL for SQLAlchemy (psycopg 3 for PostgreSQL), else SQLite in the instance folder."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
         return f"sqlite:///{instance_path / 'inspection.sqlite3'}"
@@ -63,6 +119,11 @@ def _database_url(instance_path: Path) -> str:
         url = "postgresql://" + url[len("postgres://"):]
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    scheme, separator, _ = url.partition("://")
+    if not separator or scheme not in {"sqlite", "postgresql+psycopg"}:
+        # Name only the scheme: the rest of the URL may hold a password.
+        shown = f"{scheme}://" if separator else "no scheme"
+        raise ConfigError(f"DATABASE_URL must start with sqlite:/// or postgresql://, got {shown}")
     return url
 
 
@@ -92,9 +153,15 @@ def load_config(instance_path: Path) -> dict:
         "PERMANENT_SESSION_LIFETIME": _int("SESSION_HOURS", 12, minimum=1) * 3600,
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5, minimum=1),
         "LOGIN_LOCK_MINUTES": _int("LOGIN_LOCK_MINUTES", 15, minimum=1),
+        "LOGIN_ACCOUNT_MAX_FAILURES": _int("LOGIN_ACCOUNT_MAX_FAILURES", 20, minimum=1),
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30, minimum=0),  # 0: no idle limit
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "").strip() or "memory://",
+        "LOGIN_RATE_LIMIT_IP": _rate_limit("LOGIN_RATE_LIMIT_IP", "30 per minute; 300 per hour"),
+        "LOGIN_RATE_LIMIT_NAME": _rate_limit("LOGIN_RATE_LIMIT_NAME", "10 per minute; 60 per hour"),
         "WTF_CSRF_TIME_LIMIT": None,
         "DEMO_PASSWORD": os.environ.get("DEMO_PASSWORD", "demo-pass-2026"),
-        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
+        "LOG_LEVEL": _choice("LOG_LEVEL", "INFO", LOG_LEVELS),
         "FONT_DIR": os.environ.get("FONT_DIR", ""),
         **{name: os.environ.get(name, "") for name in (
             "FONT_XIAOBIAOSONG", "FONT_FANGSONG", "FONT_HEITI", "FONT_KAITI", "FONT_LATIN", "FONT_LATIN_BOLD")},
