@@ -5,9 +5,11 @@ It works from an installed wheel as well as from a checkout; a configuration err
 """
 from __future__ import annotations
 
-from flask.cli import FlaskGroup
+import click
+from flask.cli import FlaskGroup, ScriptInfo
 
 from . import create_app
+from .config import ConfigError
 
 
 def _create_app():
@@ -15,7 +17,20 @@ def _create_app():
     return create_app()
 
 
-cli = FlaskGroup(name="inspection", create_app=_create_app, help="Commands of the unannounced-inspection app.")
+class _Group(FlaskGroup):
+    """Flask's command group, with `--help` also ending in one line when the configuration is wrong."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """List the commands; a configuration error stops here instead of printing Flask's traceback."""
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()
+        except ConfigError as exc:
+            exc.show()
+            ctx.exit(exc.exit_code)
+        return super().list_commands(ctx)
+
+
+cli = _Group(name="inspection", create_app=_create_app, help="Commands of the unannounced-inspection app.")
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ ENTRY_POINTS = {
     "flask_factory": [str(BIN / "flask"), "--app", "inspection:create_app", "db", "upgrade"],
     "flask_run": [str(BIN / "flask"), "--app", "wsgi", "run", "--port", "0"],
     "python_m": [sys.executable, "-m", "inspection", "routes"],
+    "python_m_help": [sys.executable, "-m", "inspection", "--help"],
     "script": [str(BIN / "inspection"), "routes"],
     "gunicorn": [str(BIN / "gunicorn"), "--bind", "127.0.0.1:0", "wsgi:app"],
 }
@@ -49,8 +50,8 @@ def _run(argv: list[str], env: dict) -> subprocess.CompletedProcess:
 
 # Every entry point and every kind of bad setting at least once (the whole matrix costs minutes of start-ups).
 CASES = [("flask_wsgi", "photo_bytes"), ("flask_factory", "production_secret"), ("flask_run", "log_level"),
-         ("python_m", "log_level"), ("script", "photo_bytes"), ("gunicorn", "production_secret"),
-         ("gunicorn", "log_level")]
+         ("python_m", "log_level"), ("python_m_help", "photo_bytes"), ("script", "photo_bytes"),
+         ("gunicorn", "production_secret"), ("gunicorn", "log_level")]
 
 
 @pytest.mark.parametrize("entry, bad", CASES)
