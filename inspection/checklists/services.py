@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from ..audit.services import record
 from ..campaigns.models import Campaign
+from ..core.text import text_problem
 from ..extensions import db
 from ..visits.models import Visit
 from .models import Checklist, ChecklistItem
@@ -86,6 +87,9 @@ def check_rows(rows: list[ItemRow], label: str = "第{row}项") -> list[ItemRow]
             r.errors.append(f"检查内容不超过{TEXT_MAX}个字符")
         if len(r.guidance) > GUIDANCE_MAX:
             r.errors.append(f"检查指引不超过{GUIDANCE_MAX}个字符")
+        for title, value in (("编号", r.code), ("类别", r.category), ("检查内容", r.text), ("检查指引", r.guidance)):
+            if (problem := text_problem(value)) is not None:  # the boundary check, see core.text
+                r.errors.append(f"{title}{problem.message}")
     if len(kept) > MAX_ITEMS:
         raise ChecklistError(f"一个检查清单最多{MAX_ITEMS}个检查项")
     return kept

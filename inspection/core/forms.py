@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField
+from wtforms import DateTimeLocalField, PasswordField, StringField
 
 from .templating import CST
+from .text import form_filter
 
 # WTForms' own English messages, translated once for every form in the app.
 MESSAGES = {
@@ -55,12 +56,27 @@ _TRANSLATIONS = _ChineseTranslations()
 
 
 class BaseForm(FlaskForm):
-    """A FlaskForm (CSRF included) with Chinese validation messages."""
+    """A FlaskForm (CSRF included) with Chinese validation messages and checked text.
+
+    Every text field (StringField and its kinds: TextAreaField, SearchField, HiddenField …) runs
+    core.text's check first: CRLF becomes LF, and text holding a control character or invalid Unicode is
+    refused with a Chinese message at the field. Refused rather than stripped: what a person typed is
+    evidence, and a silent change would store something they did not write without telling them.
+    Passwords are left exactly as typed (they are only hashed, never shown).
+    """
 
     class Meta:
         def get_translations(self, form):
             """Give WTForms the Chinese messages."""
             return _TRANSLATIONS
+
+        def bind_field(self, form, unbound_field, options):
+            """Bind a field, putting the text check first among a text field's filters."""
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+                options["filters"] = (form_filter, *(options.get("filters") or unbound_field.kwargs.get("filters")
+                                                     or ()))
+            return unbound_field.bind(form=form, **options)
 
 
 def strip(value):

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from ..audit.services import record
 from ..checklists.models import ChecklistItem
+from ..core.text import text_problem
 from ..extensions import db
 from ..findings.models import CADRE_LEVELS, FINDING_STATUSES, SEVERITIES, Finding, FindingPhoto, InvolvedPerson
 from ..findings.services import bump_fields
@@ -107,8 +108,19 @@ def _clean_persons(value) -> list[dict]:
     return persons
 
 
+def _check_text(name: str, value) -> None:
+    """Refuse text holding control characters or invalid Unicode (the boundary check, see core.text)."""
+    texts = ([value] if isinstance(value, str) else [v for person in value if isinstance(person, dict)
+                                                     for v in person.values() if isinstance(v, str)]
+             if isinstance(value, list) else [])
+    for text in texts:
+        if (problem := text_problem(text)) is not None:
+            raise ReviewError("invalid_text", f"{field_label(name)}：{problem.message}")
+
+
 def _clean(finding: Finding, name: str, value):
     """Validate one field's new value the way the edit form and conflict resolution both need."""
+    _check_text(name, value)
     if name == "persons":
         return _clean_persons(value)
     if name == "description":

@@ -6,14 +6,22 @@ other record (a visit, an edit) runs inside its own savepoint. If the batch's wr
 database (another request created the same record a moment ago), the caller rolls the attempt back and
 applies the batch again with a savepoint per record, where a record that now exists is merged as an edit
 (see sync.services.apply_batch).
+
+No record sinks its batch: an unexpected error while applying one record (a bug, a value the database
+refuses) rolls back only that record (its savepoint and its queued rows) and answers it `invalid` with
+code `server_error`, logged with the batch id. Errors of concurrency (IntegrityError, and
+OperationalError such as a deadlock) still propagate: the caller retries the batch. A value the database
+refuses among the rows inserted together cannot be told apart by record, so that attempt is rolled back
+(it runs inside one savepoint) and the batch is applied again with a savepoint per record.
 """
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
+from ..core.text import CodedMessage, printable
 from ..extensions import db
 from ..findings import services as findings
 from ..visits import services as visits
@@ -21,7 +29,10 @@ from .context import ApplyContext, Outcome, RecordRejected
 
 logger = logging.getLogger(__name__)
 
-RETRY_ERROR = {"_record": ["与同时提交的记录冲突，请稍后重新同步"]}
+RETRY_ERROR = {"_record": [CodedMessage("与同时提交的记录冲突，请稍后重新同步", "concurrent_write")]}
+SERVER_ERROR = {"_record": [CodedMessage("服务器处理这条记录时出错（已记录），请稍后重新同步或联系管理员；"
+                                         "同一批的其他记录不受影响", "server_error")]}
+TRANSIENT = (IntegrityError, OperationalError)  # concurrency: the caller rolls back and retries
 
 
 def apply_records(user, records: list[dict], *, device_id: str, now: datetime, ip: str = "",
@@ -31,7 +42,26 @@ def apply_records(user, records: list[dict], *, device_id: str, now: datetime, i
     Together (the default), an IntegrityError means another request wrote one of these records
     meanwhile: it propagates, the caller rolls back and calls again with `isolated=True`.
     """
+    args = (user, records)
+    kwargs = {"device_id": device_id, "now": now, "ip": ip, "batch_id": batch_id}
+    if isolated:
+        return _apply_all(*args, isolated=True, **kwargs)
+    try:
+        with db.session.begin_nested():
+            return _apply_all(*args, isolated=False, **kwargs)
+    except SQLAlchemyError as exc:  # a value refused on the way in (DataError, StatementError …)
+        if isinstance(exc, TRANSIENT):
+            raise
+        logger.warning("sync batch %s: a row was refused (%s); applying the batch record by record",
+                       batch_id, type(exc).__name__)
+        return _apply_all(*args, isolated=True, **kwargs)
+
+
+def _apply_all(user, records: list[dict], *, device_id: str, now: datetime, ip: str, batch_id,
+               isolated: bool) -> list[dict]:
+    """Apply the records with one fresh context (together, or each in its own savepoint)."""
     ctx = ApplyContext(user, device_id=device_id, now=now, ip=ip)
+    ctx.batch_id = batch_id
     if isolated:
         outcomes = [_apply_isolated(ctx, record) for record in records]
     else:
@@ -57,13 +87,18 @@ def _plain_create(ctx: ApplyContext, record: dict) -> bool:
 
 
 def _apply(ctx: ApplyContext, record: dict, *, savepoint: bool) -> Outcome | RecordRejected:
-    """Apply one record; a rejection undoes whatever it had queued or changed."""
-    mark = ctx.mark()
+    """Apply one record; a rejection, or an unexpected error, undoes whatever it had queued or changed.
+
+    Without a savepoint (a new finding) the record only reads and queues rows, so a database error there
+    propagates (see apply_records); with one, anything but a concurrency error stays with the record.
+    """
     apply = visits.apply_visit if record["type"] == "visit" else findings.apply_finding
+    if savepoint:
+        ctx.flush()  # earlier records' queued rows go in before this record's savepoint
+    mark = ctx.mark()
     try:
         if not savepoint:
             return apply(ctx, record)
-        ctx.flush()
         with db.session.begin_nested():
             outcome = apply(ctx, record)
             ctx.flush()
@@ -71,9 +106,17 @@ def _apply(ctx: ApplyContext, record: dict, *, savepoint: bool) -> Outcome | Rec
     except RecordRejected as exc:
         ctx.undo(mark)
         return exc
-    except IntegrityError:
+    except TRANSIENT:
         ctx.undo(mark)
         raise
+    except Exception as exc:  # noqa: BLE001 (one record's failure must not sink its batch)
+        ctx.undo(mark)
+        if isinstance(exc, SQLAlchemyError) and not savepoint:
+            raise
+        ctx.forget()  # objects its savepoint made are gone; look records up again
+        logger.exception("sync batch %s: applying %s %s failed; answered invalid (server_error)",
+                         getattr(ctx, "batch_id", None), record["type"], record["id"])
+        return RecordRejected("invalid", SERVER_ERROR)
 
 
 def _apply_isolated(ctx: ApplyContext, record: dict) -> Outcome | RecordRejected:
@@ -94,10 +137,12 @@ def results(records: list[dict], outcomes: list) -> list[dict]:
     for record, outcome in zip(records, outcomes):
         answer = {"id": str(record["id"]), "type": record["type"]}
         if isinstance(outcome, RecordRejected):
-            answer.update(status=outcome.status, version=None, missing_photos=[], errors=_plain(outcome.errors))
+            answer.update(status=outcome.status, version=None, missing_photos=[], errors=_plain(outcome.errors),
+                          codes=_codes(outcome.errors, outcome.status))
         else:
             answer.update(status=outcome.status, version=outcome.version,
-                          missing_photos=[sha for sha in outcome.photos if sha not in present], errors={})
+                          missing_photos=[sha for sha in outcome.photos if sha not in present], errors={},
+                          codes={})
             if outcome.conflicts:
                 answer["conflicts"] = outcome.conflicts
         answers.append(answer)
@@ -105,9 +150,22 @@ def results(records: list[dict], outcomes: list) -> list[dict]:
 
 
 def _plain(errors):
-    """Make error keys strings (marshmallow numbers list items), so the answer is plain JSON."""
+    """Make error keys strings (marshmallow numbers list items), so the answer is plain JSON.
+
+    Keys and messages are escaped where they hold bad text (an unknown key a phone sent, say), so the
+    stored answer is always storable and printable.
+    """
     if isinstance(errors, dict):
-        return {str(key): _plain(value) for key, value in errors.items()}
+        return {printable(str(key)): _plain(value) for key, value in errors.items()}
     if isinstance(errors, list):
         return [_plain(value) for value in errors]
-    return errors
+    return printable(str(errors)) if isinstance(errors, str) else errors
+
+
+def _codes(errors, default: str):
+    """Mirror `errors` with each message replaced by its stable code (`default` for a message without one)."""
+    if isinstance(errors, dict):
+        return {printable(str(key)): _codes(value, default) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [_codes(value, default) for value in errors]
+    return getattr(errors, "code", default)

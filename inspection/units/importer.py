@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from ..audit.services import record
+from ..core.text import text_problem
 from ..extensions import db
 from .models import UNIT_KINDS, Unit
 from .services import KIND_BY_LABEL, NAME_MAX, SHORT_MAX
@@ -183,6 +184,9 @@ def _check_row(row: ImportRow, first_row_of: dict[str, int]) -> None:
         row.errors.append(f"“{COL_NAME}”不超过{NAME_MAX}个字符")
     if len(row.short_name) > SHORT_MAX:
         row.errors.append(f"“{COL_SHORT}”不超过{SHORT_MAX}个字符")
+    for title, value in ((COL_NAME, row.name), (COL_SHORT, row.short_name), (COL_KIND, row.kind_text)):
+        if (problem := text_problem(value)) is not None:  # the boundary check, see core.text
+            row.errors.append(f"“{title}”{problem.message}")
     row.kind = KIND_BY_LABEL.get(row.kind_text)
     if not row.kind_text:
         row.errors.append(f"“{COL_KIND}”不能为空，应为{KINDS_TEXT}之一")

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from inspection.audit.models import AuditEvent
 from inspection.extensions import db
-from inspection.findings import services as finding_services
 from inspection.findings.models import Finding
+from inspection.sync import services as sync_services
 from inspection.sync.models import SyncBatch
 from inspection.visits.models import Visit
 
@@ -20,17 +20,15 @@ def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def break_third_finding(monkeypatch):
-    """Make the third new finding of the next push raise, as a bug or a lost disk would."""
-    real, calls = finding_services._create, {"n": 0}
+def break_applying(monkeypatch):
+    """Make applying the next push fail as a whole, after its records were applied (a bug, a lost disk).
 
-    def flaky(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("simulated failure: /var/lib/secret-path is read-only")
-        return real(*args, **kwargs)
+    (An error inside one record only makes that record invalid: see test_bad_records.py.)
+    """
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure: /var/lib/secret-path is read-only")
 
-    monkeypatch.setattr(finding_services, "_create", flaky)
+    monkeypatch.setattr(sync_services, "current_cursor", broken)
 
 
 def batch_records(world):
@@ -40,7 +38,7 @@ def batch_records(world):
 
 def test_error_mid_batch_keeps_the_raw_batch_rolls_back_and_cli_reapplies(client, runner, world, h1, monkeypatch):
     batch_id, records = uuid.uuid4(), batch_records(world)
-    break_third_finding(monkeypatch)
+    break_applying(monkeypatch)
     response = push(client, h1, records, batch_id=batch_id)
     assert response.status_code == 500
     assert response.get_json()["error"]["code"] == "server_error"
@@ -67,7 +65,7 @@ def test_error_mid_batch_keeps_the_raw_batch_rolls_back_and_cli_reapplies(client
 
 def test_phone_retry_after_an_error_applies_the_stored_batch(client, world, h1, monkeypatch):
     batch_id, records = uuid.uuid4(), batch_records(world)
-    break_third_finding(monkeypatch)
+    break_applying(monkeypatch)
     assert push(client, h1, records, batch_id=batch_id).status_code == 500
     monkeypatch.undo()
     retry = push(client, h1, records, batch_id=batch_id)
@@ -77,7 +75,7 @@ def test_phone_retry_after_an_error_applies_the_stored_batch(client, world, h1, 
 
 def test_reapply_all_failed_and_list(client, runner, world, h1, monkeypatch):
     for _ in range(2):
-        break_third_finding(monkeypatch)
+        break_applying(monkeypatch)
         assert push(client, h1, batch_records(world)).status_code == 500
         monkeypatch.undo()
     listing = runner.invoke(args=["sync", "list", "--status", "failed"])
