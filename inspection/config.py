@@ -127,8 +127,22 @@ def _database_url(instance_path: Path) -> str:
     return url
 
 
+def _check_fonts() -> None:
+    """Refuse a FONT_DIR or FONT_<ROLE> that names nothing usable now, not when the first circular is issued."""
+    from .pdf.fonts import ROLE_ENV, FontConfigError, configured_sources, font_options
+
+    try:
+        sources = configured_sources(**font_options({}))
+    except FontConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+    for role, source in sources.items():
+        if not Path(source.path).is_file():
+            raise ConfigError(f"{ROLE_ENV[role]} must name an existing font file, got {source.path!r}")
+
+
 def load_config(instance_path: Path) -> dict:
     """Build the Flask config mapping from the environment."""
+    _check_fonts()
     env = os.environ.get("APP_ENV", "development").strip().lower()
     if env not in {"development", "production", "testing"}:
         raise ConfigError(f"APP_ENV must be development, production or testing, got {env!r}")

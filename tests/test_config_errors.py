@@ -103,3 +103,17 @@ def test_instance_path_must_be_absolute(monkeypatch, tmp_path):
     monkeypatch.setenv("INSTANCE_PATH", "instance")
     with pytest.raises(ConfigError, match="INSTANCE_PATH must be an absolute path"):
         instance_dir()
+
+
+@pytest.mark.parametrize("variables, message", [
+    ({"FONT_KAITI": "/no/such/simkai.ttf"}, "FONT_KAITI must name an existing font file, got '/no/such/simkai.ttf'"),
+    ({"FONT_DIR": "/no/such/fonts"}, "FONT_DIR is not a directory: /no/such/fonts"),
+    ({"FONT_LATIN": "/no/such/latin.ttc#x"}, "font face index must be a number: '/no/such/latin.ttc#x'"),
+])
+def test_font_settings_are_checked_at_start(monkeypatch, tmp_path, variables, message):
+    """A font setting that names nothing is a configuration error at start, not at the first circular."""
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert caught.value.format_message() == message
