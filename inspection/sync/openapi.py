@@ -1,90 +1,235 @@
-"""The OpenAPI 3 document of the field app's API, generated from the marshmallow schemas by apispec."""
+"""The OpenAPI 3 document of the JSON API, generated from the app's routes and the marshmallow schemas.
+
+Paths and methods come from `app.url_map` (every rule under /api/), security and the refusals it implies
+(401; 403, or 404 when refusals are hidden) from each view's access rule, and the bodies from the schemas
+by apispec. What a route cannot tell by itself (its summary, body, answers and the errors its code raises)
+is listed once per endpoint in OPERATIONS; a route missing there is still published, marked
+`x-undocumented`, and the test suite refuses it (tests/sync/test_openapi.py).
+"""
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask, current_app
 
+from ..auth.roles import ROLES
 from ..auth.schemas import TokenRequestSchema, TokenResponseSchema, UserSchema
+from ..stats.filters import FilterSchema
+from ..stats.schemas import StatsSchema
 from .bootstrap import BootstrapSchema
 from .schemas import (ChangesQuerySchema, ChangesResponseSchema, ErrorSchema, FindingDataSchema,
                       PhotoResultSchema, SyncRequestSchema, SyncResponseSchema, VisitDataSchema)
 
 DESCRIPTION = (
-    "The API the offline field app (明察暗访 暗访员手机端) uses: sign in for a device token, download the "
-    "working set, push batches of visits and findings, upload photos by hash, pull server-side changes. "
-    "Every error is `{\"error\": {\"code\", \"message\", \"details\"}}` with a stable `code`. "
-    "See docs/sync.md for the protocol (idempotent batches, three-way merges, out-of-order records)."
+    "The JSON API of 明察暗访: the offline field app signs in for a device token, downloads the working set, "
+    "pushes batches of visits and findings, uploads photos by hash and pulls server-side changes; dashboards "
+    "read the statistics. Every error is `{\"error\": {\"code\", \"message\", \"details\"}}` with a stable "
+    "`code` and a Chinese `message`; validation `details` map each field to Chinese messages. "
+    "A 401 carries `WWW-Authenticate: Bearer` (`error=\"invalid_token\"` when the token sent was refused); "
+    "429 and 503 carry `Retry-After`. See docs/sync.md for the protocol."
 )
 
+COMPONENTS = (("Error", ErrorSchema), ("User", UserSchema), ("TokenRequest", TokenRequestSchema),
+              ("TokenResponse", TokenResponseSchema), ("Bootstrap", BootstrapSchema), ("VisitData", VisitDataSchema),
+              ("FindingData", FindingDataSchema), ("SyncRequest", SyncRequestSchema),
+              ("SyncResponse", SyncResponseSchema), ("ChangesResponse", ChangesResponseSchema),
+              ("PhotoResult", PhotoResultSchema), ("Stats", StatsSchema))
 
-def _json(schema) -> dict:
-    """Describe a JSON body with the given schema."""
-    return {"content": {"application/json": {"schema": schema}}}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+VISIT_EXAMPLE = {"type": "visit", "id": "0b7c6a52-3f0e-4d0a-9a56-2f1f8c1d9e01", "base_version": None,
+                 "data": {"target_id": 12, "started_at": "2026-11-20T09:30:00+08:00",
+                          "ended_at": "2026-11-20T10:15:00+08:00", "lat": 34.75, "lon": 113.62, "accuracy": 12.0,
+                          "notes": "从侧门进入，未出示证件",
+                          "answers": [{"item_code": "A01", "result": "fail", "note": "签到册缺3人"}]}}
+FINDING_EXAMPLE = {"type": "finding", "id": "5d1e9b0a-8c3f-4b6e-9f27-7a0c2e4b1d02", "base_version": None,
+                   "data": {"visit_id": "0b7c6a52-3f0e-4d0a-9a56-2f1f8c1d9e01", "item_code": "A01",
+                            "description": "9:40 办公室2名工作人员不在岗，无请假手续",
+                            "occurred_at": "2026-11-20T09:40:00+08:00", "location": "三楼办公室",
+                            "severity": "moderate",
+                            "persons": [{"name": "张某", "post": "科员", "cadre_level": "staff"}],
+                            "photos": [{"sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                                        "caption": "签到册（一人代签多人）"}]}}
+EXAMPLES = {
+    "TokenRequest": {"username": "zhang.san", "password": "……", "device_name": "张三的手机"},
+    "SyncRequest": {"device_id": "phone-7f3a", "batch_id": "c3a1f7e2-6b4d-4e8a-9a0f-1d2e3f4a5b6c",
+                    "records": [VISIT_EXAMPLE, FINDING_EXAMPLE]},
+    "SyncResponse": {"batch_id": "c3a1f7e2-6b4d-4e8a-9a0f-1d2e3f4a5b6c", "cursor": "1042", "results": [
+        {"id": VISIT_EXAMPLE["id"], "type": "visit", "status": "created", "version": 1, "missing_photos": [],
+         "errors": {}, "conflicts": {}},
+        {"id": FINDING_EXAMPLE["id"], "type": "finding", "status": "created", "version": 1,
+         "missing_photos": [FINDING_EXAMPLE["data"]["photos"][0]["sha256"]], "errors": {}, "conflicts": {}}]},
+    "Error": {"error": {"code": "validation_error", "message": "提交的数据有误",
+                        "details": {"batch_id": ["缺少必填字段"]}}},
+}
 
 
-def _errors(*statuses: int) -> dict:
-    """Responses carrying the error envelope."""
-    texts = {400: "Malformed JSON (`malformed_json`)", 401: "No valid token or session (`unauthenticated`)",
-             403: "Account locked or disabled", 404: "Not visible to this user (`not_found`)",
-             409: "Batch id already used by another user or for other content",
-             413: "Body too large (`too_large`)", 415: "Not JSON / not an image (`unsupported_media_type`)",
-             422: "Validation failed (`validation_error`, `hash_mismatch`, `too_many_pixels`, ...)"}
-    return {str(status): {"description": texts[status], **_json("Error")} for status in statuses}
+@dataclass(frozen=True)
+class Operation:
+    """What a route cannot say about itself: summary, body, successful answers and the errors it raises."""
+
+    summary: str
+    tag: str
+    responses: dict[int, tuple[str, str | None]]  # status -> (description, component or None)
+    errors: dict[int, str] = field(default_factory=dict)  # status -> description naming the codes
+    body: str | dict | None = None  # a component name (JSON), or a ready requestBody
+    query: type | None = None  # a schema whose fields are the query parameters
+    path: dict[str, dict] = field(default_factory=dict)  # path argument -> schema
+    description: str = ""
 
 
-def build_spec() -> dict:
-    """Build the OpenAPI document as a plain dict."""
-    spec = APISpec(title="明察暗访 field API", version="1.0.0", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()], info={"description": DESCRIPTION},
-                   servers=[{"url": "/"}])
+IMAGE = {"schema": {"type": "string", "format": "binary"}}
+OPERATIONS = {
+    "auth_api.create_token": Operation(
+        "Sign in a device", "auth", {201: ("Token (shown once) and user", "TokenResponse")}, body="TokenRequest",
+        errors={400: "`malformed_json`", 401: "`invalid_credentials` (wrong name or password)",
+                403: "`locked` or `disabled`", 415: "`unsupported_media_type` (not JSON)",
+                422: "`validation_error`", 429: "`too_many_requests` (sign-in rate limit; see Retry-After)"}),
+    "auth_api.delete_token": Operation(
+        "Sign this device out (revoke its token)", "auth", {204: ("Revoked", None)},
+        errors={400: "`no_token` (the request was not made with a device token)"}),
+    "auth_api.me": Operation("The signed-in user", "auth", {200: ("User", "User")}),
+    "sync_api.bootstrap": Operation(
+        "Offline working set", "sync",
+        {200: ("Campaigns, the team's targets, checklists, units, limits", "Bootstrap")}),
+    "sync_api.sync": Operation(
+        "Push a batch of visits and findings", "sync", {200: ("One result per record, in order", "SyncResponse")},
+        body="SyncRequest",
+        description="Stored verbatim before it is applied; each record applied on its own (one bad record is "
+                    "answered `invalid` and sinks nothing else); resending the same batch_id changes nothing and "
+                    "returns the same results. `data` is VisitData or FindingData, by `type`.",
+        errors={400: "`malformed_json` (bad syntax, not UTF-8, NaN, or nested too deep)",
+                409: "`batch_id_taken` (another user's batch) or `batch_id_reused` (other content)",
+                413: "`too_large` (over MAX_SYNC_BYTES)", 415: "`unsupported_media_type` (not JSON)",
+                422: "`validation_error` (the envelope: device_id, batch_id, records)"}),
+    "sync_api.changes": Operation(
+        "Pull server-side changes to the team's records", "sync",
+        {200: ("Changes after the cursor", "ChangesResponse")}, query=ChangesQuerySchema,
+        errors={422: "`validation_error` (bad cursor or limit)"}),
+    "sync_api.put_photo": Operation(
+        "Upload a photo's bytes under their SHA-256", "photos",
+        {201: ("Stored", "PhotoResult"), 200: ("Already stored", "PhotoResult")},
+        body={"required": True, "content": {"image/jpeg": IMAGE, "image/png": IMAGE, "image/webp": IMAGE}},
+        path={"sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}},
+        errors={413: "`too_large` (over MAX_PHOTO_BYTES)", 415: "`unsupported_media_type` (not JPEG, PNG or WebP)",
+                422: "`invalid_sha256`, `hash_mismatch`, `too_many_pixels`, `not_an_image` …"}),
+    "sync_api.openapi": Operation("This document", "meta", {200: ("OpenAPI 3", "OpenAPI")}),
+    "stats_api.stats": Operation(
+        "Counts and shares of confirmed findings", "stats", {200: ("The statistics page's numbers", "Stats")},
+        query=FilterSchema, errors={404: "`not_found` (campaign or team not visible)",
+                                    422: "`validation_error` (a filter value)"}),
+}
+
+
+def _path(rule) -> str:
+    """An OpenAPI path from a Werkzeug rule (`<sha256>` becomes `{sha256}`)."""
+    return _ARGUMENT.sub(r"{\1}", rule.rule)
+
+
+def _json(component: str) -> dict:
+    """A JSON body described by a component, with its example when there is one."""
+    media = {"schema": {"$ref": f"#/components/schemas/{component}"}}
+    if component in EXAMPLES:
+        media["example"] = EXAMPLES[component]
+    return {"content": {"application/json": media}}
+
+
+def _access_errors(rule, method: str) -> dict[int, str]:
+    """The refusals a view's access rule produces: sign-in, role, and CSRF for session-cookie writes."""
+    if rule is None or rule.roles is None:
+        return {}
+    errors = {401: "`unauthenticated` (no session and no valid bearer token)"}
+    if rule.roles != frozenset(ROLES):
+        errors[404 if rule.hidden else 403] = ("`not_found` (not available to this role)" if rule.hidden
+                                               else "`forbidden` (not available to this role)")
+    if method not in SAFE_METHODS:
+        errors[400] = "`csrf_failed` (a session-cookie write without X-CSRFToken)"
+    return errors
+
+
+def _responses(op: Operation, access: dict[int, str]) -> dict:
+    """Successful answers, every error the operation documents, and the envelope for anything else."""
+    responses = {}
+    for status, (text, component) in op.responses.items():
+        if component == "OpenAPI":
+            responses[str(status)] = {"description": text, "content": {"application/json": {
+                "schema": {"type": "object", "required": ["openapi", "info", "paths"]}}}}
+        else:
+            responses[str(status)] = {"description": text, **(_json(component) if component else {})}
+    errors = dict(access)
+    for status, text in op.errors.items():
+        errors[status] = f"{errors[status]}; {text}" if status in errors else text
+    for status in sorted(errors):
+        response = {"description": errors[status], **_json("Error")}
+        if status == 401:
+            response["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"},
+                                                        "description": 'Bearer realm="inspection-api"'}}
+        if status == 429:
+            response["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}}
+        responses[str(status)] = response
+    responses["default"] = {"description": "Any other error, in the same envelope (`server_error` for 500, "
+                                           "`unavailable` for 503 …)", **_json("Error")}
+    return responses
+
+
+def _operation(rule, method: str, view) -> dict:
+    """The OpenAPI operation of one rule and method."""
+    op = OPERATIONS.get(rule.endpoint)
+    access = getattr(view, "access_rule", None)
+    if op is None:
+        return {"summary": rule.endpoint, "x-undocumented": True, "responses": _responses(
+            Operation(rule.endpoint, "undocumented", {}), _access_errors(access, method))}
+    document = {"summary": op.summary, "tags": [op.tag], "operationId": rule.endpoint.replace(".", "_"),
+                "responses": _responses(op, _access_errors(access, method))}
+    if op.description:
+        document["description"] = op.description
+    if access is not None and access.roles is not None:
+        document["security"] = [{"bearer": []}, {"session": []}]
+        document["x-roles"] = sorted(access.roles)
+    else:
+        document["security"] = []
+    if isinstance(op.body, str):
+        document["requestBody"] = {"required": True, **_json(op.body)}
+    elif op.body is not None:
+        document["requestBody"] = op.body
+    parameters = [{"in": "path", "name": name, "required": True, "schema": op.path.get(name, {"type": "string"})}
+                  for name in rule.arguments]
+    if op.query is not None:
+        parameters.append({"in": "query", "schema": op.query})
+    if parameters:
+        document["parameters"] = parameters
+    return document
+
+
+def build_spec(app: Flask | None = None) -> dict:
+    """Build the OpenAPI document of every /api/ route of `app` (the current app by default) as a plain dict."""
+    app = app or current_app._get_current_object()
+    spec = APISpec(title="明察暗访 API", version="1.0.0", openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin()], info={"description": DESCRIPTION}, servers=[{"url": "/"}])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
                                                "description": "device token from POST /api/v1/auth/token"})
-    for name, schema in (("Error", ErrorSchema), ("User", UserSchema), ("TokenRequest", TokenRequestSchema),
-                         ("TokenResponse", TokenResponseSchema),
-                         ("Bootstrap", BootstrapSchema), ("VisitData", VisitDataSchema),
-                         ("FindingData", FindingDataSchema), ("SyncRequest", SyncRequestSchema),
-                         ("SyncResponse", SyncResponseSchema), ("ChangesResponse", ChangesResponseSchema),
-                         ("PhotoResult", PhotoResultSchema)):
+    spec.components.security_scheme("session", {
+        "type": "apiKey", "in": "cookie", "name": app.config.get("SESSION_COOKIE_NAME", "session"),
+        "description": "the desktop sign-in session; writes must also send the X-CSRFToken header"})
+    for name, schema in COMPONENTS:
         spec.components.schema(name, schema=schema)
-    secured = [{"bearer": []}]
-    spec.path(path="/api/v1/auth/token", operations={
-        "post": {"summary": "Sign in a device", "tags": ["auth"], "requestBody": _json("TokenRequest"),
-                 "responses": {"201": {"description": "Token (shown once) and user", **_json("TokenResponse")},
-                               **_errors(401, 403, 422)}},
-        "delete": {"summary": "Sign this device out (revoke its token)", "tags": ["auth"], "security": secured,
-                   "responses": {"204": {"description": "Revoked"}, **_errors(400, 401)}}})
-    spec.path(path="/api/v1/auth/me", operations={"get": {
-        "summary": "The signed-in user", "tags": ["auth"], "security": secured,
-        "responses": {"200": {"description": "User", **_json("User")}, **_errors(401)}}})
-    spec.path(path="/api/v1/bootstrap", operations={"get": {
-        "summary": "Offline working set", "tags": ["sync"], "security": secured,
-        "responses": {"200": {"description": "Campaigns, the team's targets, checklists, units",
-                              **_json("Bootstrap")}, **_errors(401, 404)}}})
-    spec.path(path="/api/v1/sync", operations={"post": {
-        "summary": "Push a batch of visits and findings", "tags": ["sync"], "security": secured,
-        "description": "Stored verbatim before it is applied; each record applied on its own; resending "
-                       "the same batch_id changes nothing and returns the same results.",
-        "requestBody": _json("SyncRequest"),
-        "responses": {"200": {"description": "One result per record", **_json("SyncResponse")},
-                      **_errors(400, 401, 404, 409, 413, 415, 422)}}})
-    spec.path(path="/api/v1/changes", operations={"get": {
-        "summary": "Pull server-side changes to the team's records", "tags": ["sync"], "security": secured,
-        "parameters": [{"in": "query", "schema": ChangesQuerySchema}],
-        "responses": {"200": {"description": "Changes after the cursor", **_json("ChangesResponse")},
-                      **_errors(401, 404, 422)}}})
-    image = {"schema": {"type": "string", "format": "binary"}}
-    spec.path(path="/api/v1/photos/{sha256}", operations={"put": {
-        "summary": "Upload a photo's bytes under their SHA-256", "tags": ["photos"], "security": secured,
-        "parameters": [{"in": "path", "name": "sha256", "required": True,
-                        "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}],
-        "requestBody": {"required": True, "content": {"image/jpeg": image, "image/png": image, "image/webp": image}},
-        "responses": {"201": {"description": "Stored", **_json("PhotoResult")},
-                      "200": {"description": "Already stored", **_json("PhotoResult")},
-                      **_errors(401, 404, 413, 415, 422)}}})
-    spec.path(path="/api/v1/openapi.json", operations={"get": {
-        "summary": "This document", "tags": ["meta"], "responses": {"200": {"description": "OpenAPI 3"}}}})
+    paths: dict[str, dict] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.rule.startswith("/api/"):
+            continue
+        view = app.view_functions[rule.endpoint]
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            paths.setdefault(_path(rule), {})[method.lower()] = _operation(rule, method, view)
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
     document = spec.to_dict()
-    document["components"]["schemas"]["Record"]["properties"]["data"] = {
+    schemas = document["components"]["schemas"]
+    schemas["Record"]["properties"]["data"] = {
         "description": "VisitData when `type` is visit, FindingData when it is finding",
         "oneOf": [{"$ref": "#/components/schemas/VisitData"}, {"$ref": "#/components/schemas/FindingData"}]}
+    schemas["Error"]["example"] = EXAMPLES["Error"]
     return document
