@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..audit.services import record
 from ..extensions import db
-from ..pdf import MissingGlyphError, PhotoError, build_circular
+from ..pdf import LayoutError, MissingGlyphError, PhotoError, build_circular
 from ..pdf.fonts import font_options
 from ..sqltypes import utcnow
 from .assemble import CopySpec, document_for, today_cst
@@ -62,6 +62,8 @@ def build_pdf(circular: Circular, settings: RenderSettings, *, number: int | Non
         return build(doc, **settings.fonts)
     except MissingGlyphError as exc:
         raise CircularError(glyph_message(exc)) from exc
+    except LayoutError as exc:
+        raise CircularError(exc.message) from exc
     except PhotoError as exc:
         raise CircularError(f"照片无法读取（{exc.where}），请检查照片文件后再试") from exc
 

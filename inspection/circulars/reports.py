@@ -15,7 +15,7 @@ from ..core.templating import format_datetime
 from ..errors import error_response
 from ..extensions import db
 from ..findings.models import Finding
-from ..pdf import MissingGlyphError, build_visit_report
+from ..pdf import LayoutError, MissingGlyphError, PhotoError, build_visit_report
 from ..pdf.document import ReportAnswer, ReportFinding, ReportPerson, VisitReport
 from ..pdf.fonts import font_options
 from ..sqltypes import utcnow
@@ -75,6 +75,10 @@ def visit_report_pdf(visit_id: uuid.UUID):
         data = build_visit_report(report, **font_options(current_app.config))
     except MissingGlyphError as exc:
         return error_response(422, "missing_glyph", glyph_message(exc))
+    except LayoutError as exc:
+        return error_response(422, "document_too_long", f"检查记录无法排版：{exc.message}")
+    except PhotoError as exc:
+        return error_response(422, "photo_unreadable", f"照片无法读取（{exc.where}），请检查照片文件后再试")
     record(current_user, "visit.report_printed", "visit", visit.id, f"打印{visit.unit.name}的检查记录")
     db.session.commit()
     return pdf_response(data, f"检查记录-{visit.unit.name}-{format_datetime(visit.started_at, '%Y%m%d')}.pdf",

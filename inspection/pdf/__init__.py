@@ -3,12 +3,14 @@
     build_circular(doc, font_dir=None, font_paths=None) -> bytes
     build_visit_report(report, font_dir=None, font_paths=None) -> bytes
     check_glyphs(doc) raises MissingGlyphError(char, where) for a character no font can draw
+    LayoutError(where, reason): a document past MAX_PAGES pages, or a part that cannot fit on a page
     font_options(app.config) -> {"font_dir": ..., "font_paths": ...} to pass to the builders
 """
 from .circular import build_circular
 from .fonts import ROLE_ENV, FontConfigError, MissingGlyphError, font_options
 from .glyphs import check_glyphs
 from .images import PhotoError
+from .layout import MAX_PAGES, LayoutError
 from .report import build_visit_report
 
 __all__ = [
@@ -17,6 +19,8 @@ __all__ = [
     "check_glyphs",
     "font_options",
     "FontConfigError",
+    "LayoutError",
+    "MAX_PAGES",
     "MissingGlyphError",
     "PhotoError",
     "ROLE_ENV",

@@ -7,8 +7,9 @@ from .annex import BODY_PITCH, place_attachment, place_blocks
 from .document import CircularDocument
 from .fonts import FontSet, fontset
 from .glyphs import check_glyphs
-from .layout import (BLOCK_W, BODY_SIZE, BOTTOM, LEFT, LINES, MM, PITCH, RED, SMALL_SIZE, TOP, Flow, Furniture,
-                     Page, centred, date_cn, render, right_aligned, slot_top)
+from .layout import (BLOCK_W, BODY_SIZE, BOTTOM, LEFT, LINES, MAX_PAGES, MM, PITCH, RED, SMALL_SIZE, TOP, Flow,
+                     Furniture, LayoutError, Page, centred, date_cn, render, right_aligned, slot_top)
+from .text import cleaned
 from .titles import balanced_title
 from .typeset import Line, Style, break_lines, measure, single_line
 
@@ -25,12 +26,17 @@ HEITI = Style("heiti", BODY_SIZE, BLOCK_W, grid_chars=28)
 
 
 def build_circular(doc: CircularDocument, *, font_dir: str | None = None,
-                   font_paths: Mapping[str, str] | None = None) -> bytes:
-    """Typeset a circular and return the PDF bytes (MissingGlyphError if a character cannot be drawn)."""
+                   font_paths: Mapping[str, str] | None = None, max_pages: int = MAX_PAGES) -> bytes:
+    """Typeset a circular and return the PDF bytes.
+
+    Raises MissingGlyphError if a character cannot be drawn, LayoutError if the document needs more than
+    `max_pages` pages or a part of it cannot fit on a page. Control characters are dropped first (text.py).
+    """
+    doc = cleaned(doc)
     fonts = fontset(font_dir, font_paths)
     check_glyphs(doc, fonts=fonts)
     pages = [Page()]
-    flow = Flow(fonts, pages)
+    flow = Flow(fonts, pages, max_pages=max_pages)
     header_bottom = _front_matter(flow, doc)
     flow.snap_to(header_bottom)
     place_blocks(flow, doc.body, "正文")
@@ -74,9 +80,11 @@ def _front_matter(flow: Flow, doc: CircularDocument) -> float:
     page.star(middle, rule_y + star_r * 0.1, star_r, RED)
     title_top = rule_y + 2 * PITCH
     lines = balanced_title(doc.title, fonts, "标题")
+    bottom = title_top + (len(lines) - 1) * PITCH + PITCH  # one blank line under the title's last line
+    if bottom > BOTTOM:
+        raise LayoutError("标题", "标题过长，首页放不下")
     for i, line in enumerate(lines):
         page.text(line, LEFT, title_top + i * PITCH, tag="title")
-    bottom = title_top + (len(lines) - 1) * PITCH + PITCH  # one blank line under the title's last line
     flow.snap_to(bottom + 1)
     if doc.recipients:
         flow.paragraph(doc.recipients, Style("fangsong", BODY_SIZE, BLOCK_W, grid_chars=28), "主送", tag="recipients")
@@ -99,15 +107,21 @@ def _attachment_note(flow: Flow, doc: CircularDocument) -> list[Line]:
 
 
 def _signature(flow: Flow, doc: CircularDocument) -> list[Line]:
-    """Return the organ's name centred over the date (right-aligned, four characters in)."""
+    """Return the organ's name centred over the date (right-aligned, four characters in).
+
+    A name too long for one line (joint issuing) is broken into lines, each centred over the date as far
+    as the text block allows.
+    """
     fonts = flow.fonts
     date_line = right_aligned(single_line(date_cn(doc.date), BODY, fonts, "成文日期"), 4 * BODY_PITCH)
     if not doc.signature:
         return [date_line]
-    sign = single_line(doc.signature, BODY, fonts, "发文机关署名")
     centre = date_line.indent + date_line.width() / 2
-    sign.indent = min(max(centre - sign.width() / 2, 0), BLOCK_W - sign.width())
-    return [sign, date_line]
+    signs = break_lines(doc.signature, Style("fangsong", BODY_SIZE, BLOCK_W, grid_chars=28, justify=False),
+                        fonts, "发文机关署名")
+    for sign in signs:
+        sign.indent = max(min(centre - sign.width() / 2, BLOCK_W - sign.width()), 0)
+    return signs + [date_line]
 
 
 def _closing(flow: Flow, doc: CircularDocument) -> None:
@@ -119,6 +133,9 @@ def _closing(flow: Flow, doc: CircularDocument) -> None:
     note = _attachment_note(flow, doc) if doc.attachments else []
     signature = _signature(flow, doc)
     needed = (1 + len(note) if note else 0) + SEAL_LINES + len(signature)
+    flow.where = "附件说明和发文机关署名"
+    if needed > LINES:
+        raise LayoutError(flow.where, "附件说明和署名过长，一页放不下")
     if flow.remaining() < needed:
         flow.pull_back(2)
     if note:
@@ -157,13 +174,16 @@ def _banji(flow: Flow, doc: CircularDocument) -> None:
     """Put 版记 (抄送, 印发机关 and 印发日期 between rules) at the foot of the last, even page."""
     rows = _banji_rows(flow.fonts, doc)
     total = sum(height for _, height in rows)
+    flow.where = "版记"
+    if total > BOTTOM - TOP - PITCH:
+        raise LayoutError("版记（抄送）", "抄送过长，版记在一页内放不下")
     pages = flow.pages
     fits = pages[-1].bottom + PITCH <= BOTTOM - total
     if len(pages) % 2 == 1:
-        pages.append(Page())  # 版记 goes on the back of the last sheet
+        flow.new_page()  # 版记 goes on the back of the last sheet
     elif not fits:
-        pages.append(Page(numbered=False))  # a blank page carries no number,
-        pages.append(Page(numbered=False))  # nor does the 版记 page after it
+        flow.new_page(numbered=False)  # a blank page carries no number,
+        flow.new_page(numbered=False)  # nor does the 版记 page after it
     page = pages[-1]
     y = BOTTOM - total
     page.rule(LEFT, LEFT + BLOCK_W, y, BANJI_THICK)

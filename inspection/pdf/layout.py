@@ -32,6 +32,7 @@ EM_TOP = 0.88  # baseline sits 0.88 em below the top of a CJK em box
 BODY_SIZE = 16.0  # 3号
 TITLE_SIZE = 22.0  # 2号
 SMALL_SIZE = 14.0  # 4号
+MAX_PAGES = 500  # hard limit of every builder: a document that needs more is refused (LayoutError), never looped on
 
 # Binary streams: ASCII85 would add a quarter to every photo and font and cost time (process-wide setting).
 rl_config.useA85 = 0
@@ -39,6 +40,25 @@ rl_config.useA85 = 0
 RED = CMYKColor(0, 0.8, 0.8, 0)
 BLACK = CMYKColor(0, 0, 0, 1)
 GREY = CMYKColor(0, 0, 0, 0.45)
+
+
+class LayoutError(ValueError):
+    """A document cannot be laid out: it needs more than the page limit, or a part cannot fit on a page.
+
+    `where` names the part (as MissingGlyphError does, e.g. 附件2 表格第3行第6列); `message` is Chinese and
+    safe to show to the user.
+    """
+
+    def __init__(self, where: str, reason: str):
+        self.where = where
+        self.reason = reason
+        self.message = f"{reason}（位置：{where or '正文'}）。请精简该处文字后再试。"
+        super().__init__(self.message)
+
+
+def page_limit_error(max_pages: int, where: str) -> LayoutError:
+    """Return the error for a document that would need more than `max_pages` pages."""
+    return LayoutError(where, f"文档超过{max_pages}页的上限，排到此处时仍未排完")
 
 
 def date_cn(value) -> str:
@@ -92,19 +112,23 @@ class Page:
 class Flow:
     """Paragraphs laid on the 22-line grid across pages."""
 
-    def __init__(self, fonts: FontSet, pages: list[Page]):
+    def __init__(self, fonts: FontSet, pages: list[Page], max_pages: int = MAX_PAGES):
         self.fonts = fonts
         self.pages = pages
         self.slot = 0
+        self.max_pages = max_pages
+        self.where = ""  # the part being laid out, named in a LayoutError
 
     @property
     def page(self) -> Page:
         """Return the page being filled."""
         return self.pages[-1]
 
-    def new_page(self) -> Page:
-        """Start a new page at grid line 1."""
-        self.pages.append(Page())
+    def new_page(self, numbered: bool = True) -> Page:
+        """Start a new page at grid line 1 (LayoutError past the page limit)."""
+        if len(self.pages) >= self.max_pages:
+            raise page_limit_error(self.max_pages, self.where)
+        self.pages.append(Page(numbered=numbered))
         self.slot = 0
         return self.page
 
@@ -133,6 +157,7 @@ class Flow:
 
     def paragraph(self, text: str, style: Style, where: str, **kwargs) -> list[Line]:
         """Break and place one paragraph."""
+        self.where = where
         lines = break_lines(text, style, self.fonts, where)
         self.place(lines, **kwargs)
         return lines

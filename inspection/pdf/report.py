@@ -7,7 +7,8 @@ from .annex import BODY_PITCH, block_style, place_photos, place_table
 from .document import Table, VisitReport
 from .fonts import fontset
 from .glyphs import check_glyphs
-from .layout import BLOCK_W, BODY_SIZE, Flow, Furniture, Page, render
+from .layout import BLOCK_W, BODY_SIZE, MAX_PAGES, Flow, Furniture, Page, render
+from .text import cleaned
 from .titles import balanced_title
 from .typeset import Style
 
@@ -15,11 +16,13 @@ FACT = Style("fangsong", BODY_SIZE, BLOCK_W, grid_chars=28)
 
 
 def build_visit_report(report: VisitReport, *, font_dir: str | None = None,
-                       font_paths: Mapping[str, str] | None = None) -> bytes:
-    """Typeset a visit report and return the PDF bytes."""
+                       font_paths: Mapping[str, str] | None = None, max_pages: int = MAX_PAGES) -> bytes:
+    """Typeset a visit report and return the PDF bytes (MissingGlyphError, LayoutError as build_circular)."""
+    report = cleaned(report)
     fonts = fontset(font_dir, font_paths)
     check_glyphs(report, fonts=fonts)
-    flow = Flow(fonts, [Page()])
+    flow = Flow(fonts, [Page()], max_pages=max_pages)
+    flow.where = "标题"
     flow.place(balanced_title(report.title, fonts, "标题"), tag="title")
     flow.skip(1)
     for index, (label, value) in enumerate(report.facts, start=1):

@@ -6,9 +6,10 @@ from functools import lru_cache
 
 from .fonts import FontSet
 from .layout import BLOCK_W, TITLE_SIZE, centred
-from .typeset import NO_LINE_END, NO_LINE_START, Line, Style, Token, tokenize
+from .typeset import NO_LINE_END, NO_LINE_START, Line, Style, Token, break_lines, tokenize
 
 TITLE = Style("xiaobiaosong", TITLE_SIZE, BLOCK_W, justify=False)
+MAX_EXTRA_LINES = 3  # balanced breaks are looked for on at most this many lines more than the width needs
 # Good places to end a title line (after these) and to start one (before these).
 GOOD_END = ("的", "于", "关于", "”", "、", "年", "批", "和", "及", "对")
 GOOD_START = ("情况", "工作", "的通报", "通报", "问题", "明察暗访", "关于")
@@ -24,11 +25,13 @@ def balanced_title(text: str, fonts: FontSet, where: str, style: Style = TITLE) 
     widths = [t.width for t in tokens]
     total = sum(widths)
     count = max(1, math.ceil(total / style.width - 1e-6))
-    while True:
+    for count in range(count, min(count + MAX_EXTRA_LINES, len(tokens)) + 1):
         breaks = _best_breaks(tokens, widths, count, style.width)
         if breaks is not None:
             break
-        count += 1
+    else:  # no balanced breaks (a word wider than the line, or every break forbidden): break greedily
+        greedy = Style(style.role, style.size, style.width, justify=False)
+        return [centred(line) for line in break_lines(text, greedy, fonts, where)]
     lines, start = [], 0
     for end in list(breaks) + [len(tokens)]:
         lines.append(centred(Line(tokens[start:end], 0.0, 0.0, style.size)))
