@@ -100,6 +100,33 @@ def fill_finding(page, description: str, persons: list[tuple[str, str, str]] = (
     return page.evaluate("location.hash").split("/")[-1]
 
 
+def follow(page, click) -> None:
+    """Run `click` (it must navigate) and wait for the new page's load event, by which its scripts have run.
+
+    Waiting for a selector or for load state right after a click can see the page that is being left, and a
+    button of the new page can be present before its module script has attached a handler to it.
+    """
+    with page.expect_navigation():
+        click()
+
+
+def desk_page(browser, live, username: str, *, errors: list | None = None, timeout: float = 20000):
+    """Open a desktop (1280 × 900) page signed in as `username`; page errors go to `errors` if given."""
+    context = browser.new_context(base_url=live.url, locale="zh-CN", timezone_id="Asia/Shanghai",
+                                  viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(timeout)
+    page = context.new_page()
+    if errors is not None:
+        page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    follow(page, lambda: page.click("button[type=submit]"))
+    if "/login" in page.url:
+        raise AssertionError(f"sign-in as {username} failed: {page.url}")
+    return page
+
+
 def idb(page, expression: str):
     """Evaluate `expression` with the app's db module bound to `db` (e.g. 'db.allRecords()')."""
     return page.evaluate(f"async () => {{ const db = await import('/static/field/db.js'); return {expression}; }}")
