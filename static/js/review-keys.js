@@ -1,29 +1,65 @@
-// Keyboard work at the review desk: j/k next/previous, c confirm, r return, x reject, u list, ? help.
-// Also the photo viewer (thumbnail → display copy in a dialog). Confirmations on risky forms are app.js's.
+// Keyboard work at the review desk, and the photo viewer (thumbnail → display copy in a dialog).
+//
+// WCAG 2.1.4 (character key shortcuts): the single-character keys (j/k next/previous, o open, c confirm,
+// r return, x reject, u list, ? help) work only after the reviewer turns them on with the visible switch,
+// and the choice is kept per user in localStorage. Off is the default: speech input and a stray key press
+// must not act for someone who never chose the shortcuts. Keys that are not characters work where focus
+// is: ↑/↓/Home/End/Enter on the focused row of the queue (a grid whose rows carry aria-selected), Ctrl+Enter
+// in a note, Esc. One key never decides right after a page loads: in the queue `c` confirms only a row the
+// reviewer selected (no row is selected on load); on a finding page `c` moves focus to 确认 and Enter presses it.
+// Confirmations on risky forms are app.js's.
 
-const typing = (el) => el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+const NOT_TEXT = ["checkbox", "radio", "button", "submit", "reset", "range", "color", "file"];
+const typing = (el) => el && (el.isContentEditable || ["TEXTAREA", "SELECT"].includes(el.tagName)
+  || (el.tagName === "INPUT" && !NOT_TEXT.includes(el.type)));
+
+function keysSwitch() {
+  const box = document.querySelector("input[data-keys-switch]");
+  if (!box) return () => false;
+  const key = `review-keys:${box.dataset.user || ""}`;
+  const read = () => { try { return localStorage.getItem(key) === "on"; } catch { return false; } };
+  box.checked = read();
+  box.closest("[hidden]")?.removeAttribute("hidden");
+  box.addEventListener("change", () => {
+    try { localStorage.setItem(key, box.checked ? "on" : "off"); } catch { /* private mode: this page only */ }
+  });
+  return () => box.checked;
+}
 
 function queuePage(table) {
   const rows = [...table.querySelectorAll("tbody tr[data-href]")];
-  let index = rows.length ? 0 : -1;
-  const select = (i) => {
+  let index = -1;  // nothing is selected until the reviewer selects a row
+  const open = () => index >= 0 && (window.location.href = rows[index].dataset.href);
+  const select = (i, { focus = true } = {}) => {
     if (!rows.length) return;
     index = Math.max(0, Math.min(rows.length - 1, i));
-    rows.forEach((row, n) => row.classList.toggle("selected", n === index));
-    rows[index].focus({ preventScroll: true });
-    rows[index].scrollIntoView({ block: "nearest" });
+    rows.forEach((row, n) => {
+      row.setAttribute("aria-selected", String(n === index));
+      row.tabIndex = n === index ? 0 : -1;
+    });
+    if (focus) {
+      rows[index].focus({ preventScroll: true });
+      rows[index].scrollIntoView({ block: "nearest" });
+    }
   };
-  rows.forEach((row, n) => row.addEventListener("click", (event) => {
-    if (event.target.closest("a, button, input, form")) return;
-    select(n);
-    window.location.href = row.dataset.href;
-  }));
-  select(0);
+  rows.forEach((row, n) => {
+    row.addEventListener("click", (event) => {
+      if (event.target.closest("a, button, input, form")) return;
+      select(n);
+      window.location.href = row.dataset.href;
+    });
+    row.addEventListener("focusin", () => n !== index && select(n, { focus: false }));
+    row.addEventListener("keydown", (event) => {  // not character keys, and only on the focused row
+      if (event.target !== row || event.altKey || event.ctrlKey || event.metaKey) return;
+      const moves = { ArrowDown: n + 1, ArrowUp: n - 1, Home: 0, End: rows.length - 1 };
+      if (event.key in moves) { event.preventDefault(); select(moves[event.key]); }
+      if (event.key === "Enter") { event.preventDefault(); open(); }
+    });
+  });
   return {
-    j: () => select(index + 1),
-    k: () => select(index - 1),
-    Enter: () => index >= 0 && (window.location.href = rows[index].dataset.href),
-    o: () => index >= 0 && (window.location.href = rows[index].dataset.href),
+    j: () => select(index < 0 ? 0 : index + 1),
+    k: () => select(index < 0 ? 0 : index - 1),
+    o: open,
     c: () => {
       const id = index >= 0 && rows[index].dataset.confirmForm;
       if (id) document.getElementById(id).requestSubmit();
@@ -35,10 +71,10 @@ function queuePage(table) {
 
 function findingPage(nav) {
   const go = (url) => url && (window.location.href = url);
-  const focusNote = (id) => {
-    const note = document.getElementById(id);
-    if (note) { note.scrollIntoView({ block: "center" }); note.focus(); }
+  const focusOn = (el) => {
+    if (el) { el.scrollIntoView({ block: "center" }); el.focus(); }
   };
+  const focusNote = (id) => focusOn(document.getElementById(id));
   if (location.hash === "#return") focusNote("note-return");
   if (location.hash === "#reject") focusNote("note-reject");
   return {
@@ -46,9 +82,8 @@ function findingPage(nav) {
     k: () => go(nav.dataset.prev),
     u: () => go(nav.dataset.up),
     c: () => {
-      const form = document.getElementById("form-confirm");
-      const button = form && form.querySelector("button[type=submit]");
-      if (button && !button.disabled) form.requestSubmit();
+      const button = document.querySelector("#form-confirm button[type=submit]");
+      if (button && !button.disabled) focusOn(button);  // Enter (or Space) then presses it
     },
     r: () => focusNote("note-return"),
     x: () => focusNote("note-reject"),
@@ -85,6 +120,7 @@ function init() {
   const table = document.querySelector("[data-keys=queue]");
   const nav = document.querySelector("[data-keys=finding]");
   const keys = table ? queuePage(table) : nav ? findingPage(nav) : {};
+  const enabled = keysSwitch();
   const help = document.getElementById("keys-help");
   document.querySelectorAll("[data-help]").forEach((b) => b.addEventListener("click", () => help && help.showModal()));
   document.addEventListener("keydown", (event) => {
@@ -98,12 +134,13 @@ function init() {
       }
       return;
     }
-    if (event.altKey || event.ctrlKey || event.metaKey || document.querySelector("dialog[open]")) return;
+    if (!enabled() || event.altKey || event.ctrlKey || event.metaKey || document.querySelector("dialog[open]")) return;
     if (event.key === "?" && help) { help.showModal(); return; }
-    const action = keys[event.key];
+    const action = Object.hasOwn(keys, event.key) && keys[event.key];
     if (action) { event.preventDefault(); action(); }
   });
   photoViewer();
+  (table || nav)?.setAttribute("data-ready", "");  // tests wait on this: every handler is attached
 }
 
 init();

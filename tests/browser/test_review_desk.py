@@ -1,4 +1,4 @@
-"""The review desk in headless Chromium: keyboard work (j/k, c, x, Ctrl+Enter, ?) and the photo viewer."""
+"""The review desk in headless Chromium: switchable single keys, the queue grid, c, x, Ctrl+Enter, ?, photo viewer."""
 from __future__ import annotations
 
 import hashlib
@@ -15,7 +15,8 @@ from inspection.photos.services import ingest_photo
 from inspection.auth.models import User
 
 from ..factories import make_finding, make_visit
-from .conftest import PASSWORD, LiveServer
+from .conftest import LiveServer
+from .pages import desk_page, follow
 
 
 @pytest.fixture
@@ -44,19 +45,13 @@ def review_server(tmp_path):
 
 @pytest.fixture
 def desk(browser, review_server):
-    context = browser.new_context(base_url=review_server.url, locale="zh-CN", timezone_id="Asia/Shanghai",
-                                  viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15000)
-    page = context.new_page()
+    """The reviewer's desktop page on the queue, every handler of the keys script attached."""
     errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto("/login")
-    page.fill("input[name=username]", "reviewer")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/review/")
+    page = desk_page(browser, review_server, "reviewer", errors=errors, timeout=15000)
+    assert "/review/" in page.url
+    page.wait_for_selector("[data-keys=queue][data-ready]")
     yield page
-    context.close()
+    page.context.close()
     assert errors == []
 
 
@@ -66,32 +61,96 @@ def status_of(server, finding_id):
         return db.session.get(Finding, finding_id).status
 
 
+def selected(page) -> list[str]:
+    """Return the data-href of every queue row marked aria-selected="true"."""
+    return page.eval_on_selector_all('#queue tr[aria-selected="true"]', "rows => rows.map(r => r.dataset.href)")
+
+
+def count_submits(page) -> None:
+    """Count every form submission the page starts from now on (in window.__submits)."""
+    page.evaluate("window.__submits = 0; document.addEventListener('submit', () => window.__submits++, true)")
+
+
+def keys_on(page) -> None:
+    """Turn the single-key shortcuts on with the page's switch."""
+    page.check("input[data-keys-switch]")
+
+
 def test_keyboard_work_through_the_queue(desk, review_server):
     first, second, third = review_server.finding_ids
-    assert desk.locator("tr.selected").get_attribute("data-href").startswith(f"/review/findings/{first}")
+    assert desk.get_attribute("#queue", "role") == "grid"
+    keys_on(desk)
+    desk.keyboard.press("j")  # nothing was selected on load: j selects the first
+    assert [h.split("?")[0] for h in selected(desk)] == [f"/review/findings/{first}"]
     desk.keyboard.press("j")
-    assert desk.locator("tr.selected").get_attribute("data-href").startswith(f"/review/findings/{second}")
-    desk.keyboard.press("c")  # confirm the selected (second) finding from the list
-    desk.wait_for_selector("text=已确认该问题")
-    desk.wait_for_load_state()
+    assert [h.split("?")[0] for h in selected(desk)] == [f"/review/findings/{second}"]
+    assert desk.evaluate("document.activeElement.getAttribute('aria-selected')") == "true"
+    follow(desk, lambda: desk.keyboard.press("c"))  # confirm the selected (second) finding from the list
+    assert "已确认该问题" in desk.inner_text("main")
     assert status_of(review_server, second) == "confirmed"
+    assert desk.is_checked("input[data-keys-switch]")  # remembered for this user
+    assert selected(desk) == []
 
-    desk.keyboard.press("Enter")  # open the first
-    desk.wait_for_url(f"**/review/findings/{first}**")
+    desk.keyboard.press("j")
+    follow(desk, lambda: desk.keyboard.press("Enter"))  # open the first
+    assert f"/review/findings/{first}" in desk.url
+    desk.wait_for_selector("[data-keys=finding][data-ready]")
     desk.keyboard.press("x")
     assert desk.evaluate("document.activeElement.id") == "note-reject"
     desk.keyboard.type("与第二条重复")
-    desk.keyboard.press("Control+Enter")
-    desk.wait_for_selector("text=已不予采纳该问题")
-    desk.wait_for_load_state()  # the keys script runs before "load"; the flash text can show earlier
+    follow(desk, lambda: desk.keyboard.press("Control+Enter"))
+    assert "已不予采纳该问题" in desk.inner_text("main")
     assert status_of(review_server, first) == "rejected"
     assert f"/review/findings/{third}" in desk.url  # went on to the next one still waiting
 
     desk.keyboard.press("?")
     assert desk.locator("#keys-help").is_visible()
     desk.keyboard.press("Escape")
-    desk.keyboard.press("u")
-    desk.wait_for_url("**/review/?status=awaiting")
+    assert not desk.locator("#keys-help").is_visible()
+    count_submits(desk)
+    desk.keyboard.press("c")  # on a finding page c only moves focus to 确认 ...
+    assert desk.evaluate("document.activeElement.closest('#form-confirm') !== null")
+    assert desk.evaluate("window.__submits") == 0
+    follow(desk, lambda: desk.keyboard.press("Enter"))  # ... and Enter presses it
+    assert "已确认该问题" in desk.inner_text("main")
+    assert status_of(review_server, third) == "confirmed"
+
+    desk.goto(f"/review/findings/{first}?status=awaiting")
+    desk.wait_for_selector("[data-keys=finding][data-ready]")
+    follow(desk, lambda: desk.keyboard.press("u"))
+    assert "/review/?status=awaiting" in desk.url
+
+
+def test_one_stray_key_right_after_load_decides_nothing(desk, review_server):
+    first = review_server.finding_ids[0]
+    count_submits(desk)
+    for key in ("c", "j", "x", "?"):  # single-key shortcuts are off until switched on
+        desk.keyboard.press(key)
+    assert desk.evaluate("window.__submits") == 0
+    assert selected(desk) == [] and not desk.locator("#keys-help").is_visible()
+    assert not desk.is_checked("input[data-keys-switch]")
+
+    keys_on(desk)
+    desk.reload()
+    desk.wait_for_selector("[data-keys=queue][data-ready]")
+    assert desk.is_checked("input[data-keys-switch]")
+    count_submits(desk)
+    desk.keyboard.press("c")  # switched on, but no row is selected after load
+    assert desk.evaluate("window.__submits") == 0 and selected(desk) == []
+    assert status_of(review_server, first) == "submitted"
+
+
+def test_arrow_keys_select_rows_of_the_focused_grid_without_the_switch(desk, review_server):
+    first, second, third = review_server.finding_ids
+    desk.focus("#queue tbody tr[tabindex='0']")  # the grid's single tab stop
+    assert [h.split("?")[0] for h in selected(desk)] == [f"/review/findings/{first}"]
+    desk.keyboard.press("ArrowDown")
+    assert [h.split("?")[0] for h in selected(desk)] == [f"/review/findings/{second}"]
+    assert desk.eval_on_selector_all("#queue tbody tr[tabindex='0']", "rows => rows.length") == 1
+    desk.keyboard.press("End")
+    assert [h.split("?")[0] for h in selected(desk)] == [f"/review/findings/{third}"]
+    follow(desk, lambda: desk.keyboard.press("Enter"))
+    assert f"/review/findings/{third}" in desk.url
 
 
 def test_photo_viewer_opens_the_display_copy(desk, review_server):
