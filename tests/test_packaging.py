@@ -217,3 +217,29 @@ def test_installed_wheel_keeps_its_instance_folder_out_of_site_packages(installe
     result = _run_installed(installed, ["-c", probe], tmp_path, INSTANCE_PATH="")
     assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip().splitlines()[-1]) == installed.parent.parent / "var" / "inspection-instance"
+
+
+@pytest.mark.parametrize("changed, stale", [
+    ("requirements.lock", {".venv/.installed", ".venv/.installed-dev"}),
+    ("requirements-dev.lock", {".venv/.installed-dev"}),
+    ("pyproject.toml", {".venv/.installed", ".venv/.installed-dev"}),
+])
+def test_make_reinstalls_when_a_lock_changes(tmp_path, changed, stale):
+    """A lock (or pyproject.toml) newer than the venv's stamps makes `make` install again; nothing else does."""
+    for name in ("Makefile", "requirements.lock", "requirements-dev.lock", "pyproject.toml", "setup.py"):
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+        os.utime(tmp_path / name, (1_000_000_000, 1_000_000_000))
+    (tmp_path / ".venv").mkdir()
+    for stamp in (".venv/.installed", ".venv/.installed-dev"):
+        (tmp_path / stamp).touch()
+    os.utime(tmp_path / ".venv/.installed", (1_000_000_100, 1_000_000_100))
+    os.utime(tmp_path / ".venv/.installed-dev", (1_000_000_200, 1_000_000_200))
+
+    def outdated() -> set[str]:
+        """Return the stamps `make -q` says need remaking."""
+        return {stamp for stamp in (".venv/.installed", ".venv/.installed-dev")
+                if subprocess.run(["make", "-q", stamp], cwd=tmp_path, capture_output=True).returncode != 0}
+
+    assert outdated() == set()
+    os.utime(tmp_path / changed, (1_000_000_300, 1_000_000_300))
+    assert outdated() == stale
