@@ -56,6 +56,7 @@ def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
 
 
 def _bool(name: str, default: bool) -> bool:
+    """Return the boolean value of `name` (1/0, true/false, yes/no, on/off), or `default` when unset."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
@@ -79,6 +80,7 @@ def _rate_limit(name: str, default: str) -> str:
 
 
 def _int(name: str, default: int, minimum: int = 0) -> int:
+    """Return the integer value of `name`, at least `minimum`, or `default` when unset."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
