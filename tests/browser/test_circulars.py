@@ -10,7 +10,8 @@ from inspection.extensions import db
 
 from ..circulars.helpers import FINDINGS
 from ..factories import make_finding, make_visit
-from .conftest import PASSWORD, LiveServer
+from .conftest import LiveServer
+from .pages import desk_page, follow
 
 
 @pytest.fixture
@@ -33,26 +34,17 @@ def circular_server(tmp_path):
 @pytest.fixture
 def desk(browser, circular_server):
     """Return a function opening a desktop page signed in as a user; page errors fail the test."""
-    contexts, errors = [], []
+    pages, errors = [], []
 
     def open_as(username: str):
-        context = browser.new_context(base_url=circular_server.url, locale="zh-CN", timezone_id="Asia/Shanghai",
-                                      viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        context.set_default_timeout(20000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        page = desk_page(browser, circular_server, username, errors=errors)
         page.on("dialog", lambda dialog: dialog.accept())
-        page.goto("/login")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
+        pages.append(page)
         return page
 
     yield open_as
-    for context in contexts:
-        context.close()
+    for page in pages:
+        page.context.close()
     assert errors == []
 
 
@@ -63,39 +55,40 @@ def test_draft_edit_issue_and_sign_for_a_circular(desk, circular_server):
     page.fill("input[name=mark_text]", "中共示例县纪律检查委员会办公室")
     page.fill("input[name=number_prefix]", "示纪办通")
     page.fill("input[name=signature]", "中共示例县纪委办公室")
-    page.click("button:has-text('保存')")
-    page.wait_for_selector("text=发文机关已添加")
+    follow(page, lambda: page.click("button:has-text('保存')"))
+    assert "发文机关已添加" in page.inner_text("main")
 
     page.goto("/circulars/new")
     page.fill("input[name=title]", "关于2026年第三批纪律作风明察暗访情况的通报")
     page.select_option("select[name=campaign_id]", str(circular_server.world_ids["campaign"]))
-    page.click("button:has-text('生成草稿')")
-    page.wait_for_selector("text=通报草稿已生成")
+    follow(page, lambda: page.click("button:has-text('生成草稿')"))
+    assert "通报草稿已生成" in page.inner_text("main")
     assert "签到册显示当日应到12人" in page.content()
 
     problems = page.locator("section.section", has_text="发现的主要问题").first
     body = problems.locator("textarea[name=body]")
     body.fill(body.input_value() + "\n审核人在浏览器中补充的一段。")
-    problems.locator("button:has-text('保存本部分')").click()
-    page.wait_for_selector("text=已保存“发现的主要问题”")
+    follow(page, lambda: problems.locator("button:has-text('保存本部分')").click())
+    assert "已保存“发现的主要问题”" in page.inner_text("main")
     handling = page.locator("section.section", has_text="处理意见").first
-    handling.locator("button:has-text('上移')").click()
-    page.wait_for_load_state()
+    follow(page, lambda: handling.locator("button:has-text('上移')").click())  # load state alone may see the old page
     headings = page.locator("section.section h3").all_inner_texts()
     assert headings.index("处理意见") < next(i for i, h in enumerate(headings) if h.startswith("发现的主要问题"))
 
-    page.click("text=编辑文头、主送与附件")
-    page.click("button[data-check=all]")
+    follow(page, lambda: page.click("text=编辑文头、主送与附件"))
+    # The button is in the HTML before circulars.js gives it a handler: a click then checked nothing (3 copies).
+    page.click("button[data-check=all][data-ready]")
+    assert page.eval_on_selector_all(".unit-picks input[type=checkbox]", "boxes => boxes.every(b => b.checked)")
     page.select_option("select[name=urgency]", "加急")
-    page.click("button:has-text('保存')")
-    page.wait_for_selector("text=通报信息已保存")
+    follow(page, lambda: page.click("button:has-text('保存')"))
+    assert "通报信息已保存" in page.inner_text("main")
 
     with page.expect_popup() as popup:
         page.click("text=预览PDF（草稿）")
     assert popup.value is not None
 
-    page.click("button:has-text('印发')")
-    page.wait_for_selector("text=已印发：示纪办通")
+    follow(page, lambda: page.click("button:has-text('印发')"))
+    assert "已印发：示纪办通" in page.inner_text("main")
     with circular_server.app.app_context():
         circular = db.session.scalar(select(Circular))
         assert circular.status == "issued" and circular.number == 1 and circular.urgency == "加急"
@@ -104,17 +97,17 @@ def test_draft_edit_issue_and_sign_for_a_circular(desk, circular_server):
         assert copies == 4
 
     liaison = desk("liaison1")
-    liaison.wait_for_url("**/inbox")
+    assert liaison.url.endswith("/inbox")
     assert "关于2026年第三批纪律作风明察暗访情况的通报" in liaison.content()
     with liaison.expect_download() as download:
         liaison.click("a.button:has-text('下载')")
     assert download.value.suggested_filename.endswith(".pdf")
-    liaison.click("button:has-text('签收')")
-    liaison.wait_for_selector("text=已签收")
+    follow(liaison, lambda: liaison.click("button:has-text('签收')"))
+    assert "已签收" in liaison.inner_text("main")
 
     coordinator = desk("coordinator")
     coordinator.goto(f"/circulars/{circular.id}")
-    coordinator.wait_for_selector(f"text=已签收 1 / {copies}")
+    assert f"已签收 1 / {copies}" in coordinator.inner_text("main")
     with circular_server.app.app_context():
         signed = db.session.scalars(select(CircularCopy).where(CircularCopy.received_at.is_not(None))).all()
         liaison_unit = next(iter(circular_server.world_ids["units"]))  # liaison1 belongs to the first unit
