@@ -9,6 +9,7 @@ from inspection.extensions import db
 from inspection.units.models import Unit
 
 from .conftest import PASSWORD, LiveServer
+from .pages import follow
 
 
 @pytest.fixture
@@ -33,8 +34,8 @@ def desk(browser, desk_server):
     page.goto("/login")
     page.fill("input[name=username]", "coordinator")
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/campaigns/")
+    follow(page, lambda: page.click("button[type=submit]"))
+    assert page.url.endswith("/campaigns/")
     yield page
     context.close()
     assert errors == []
@@ -46,11 +47,11 @@ def test_gbk_csv_preview_then_confirm_imports_every_row(desk, desk_server, tmp_p
                          "示例县城关镇,城关镇,乡镇\r\n示例县公安局,公安,县直部门\r\n".encode("gbk"))
     desk.goto("/units/import")
     desk.set_input_files("input[type=file]", str(csv_path))
-    desk.click("text=上传并检查")
-    desk.wait_for_selector("text=检查结果")
+    # "检查结果" is already in the upload page's help text: waiting for it would not wait for the upload.
+    follow(desk, lambda: desk.click("text=上传并检查"))
     assert "编码：GBK" in desk.content()
-    desk.click("text=确认导入")
-    desk.wait_for_selector("text=导入完成：新增2个，更新1个")
+    follow(desk, lambda: desk.click("text=确认导入"))
+    assert "导入完成：新增2个，更新1个" in desk.inner_text("main")
     with desk_server.app.app_context():
         names = set(db.session.scalars(select(Unit.name)))
         assert {"示例县卫生健康委员会", "示例县城关镇"} <= names
@@ -69,8 +70,8 @@ def test_checklist_editor_moves_and_adds_rows(desk, desk_server):
     last.locator("textarea[name$='-text']").fill("办公用房面积是否超标")
     desk.locator("[data-row]").nth(4).locator("input[name$='-delete']").check()  # A05
     desk.fill("textarea[name=note]", "浏览器测试")
-    desk.click("text=保存并发布新版本")
-    desk.wait_for_selector("text=已发布")
+    follow(desk, lambda: desk.click("text=保存并发布新版本"))
+    assert "已发布" in desk.inner_text("main")
     with desk_server.app.app_context():
         current = db.session.scalar(select(Checklist).where(Checklist.is_current))
         assert current.version == 2 and current.note == "浏览器测试"

@@ -3,9 +3,10 @@ page in airplane mode, come back online, and check the server got every record a
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 
-from .pages import (add_photos, answer, end_visit, fill_finding, idb, make_photo, outbox_counts, sign_in,
+from .pages import (add_photos, answer, end_visit, fill_finding, idb, make_photo, outbox_counts, poll, sign_in,
                     start_visit, target_row, wait_ready, wait_synced)
 from .serverdb import arrived
 
@@ -99,8 +100,10 @@ def test_a_day_offline_then_everything_arrives_exactly_once(server, phone, tmp_p
     page.goto("/field/#/outbox")
     wait_ready(page)
     assert "所有记录均已送达" in page.inner_text(".outbox-summary")
-    page.click("#sync-now")
-    page.wait_for_function("() => !document.getElementById('sync-now').disabled")
+    last_sync = idb(page, "db.kvGet('last_sync')")
+    page.click("#sync-now")  # the button stays enabled until the send starts: wait for the send to finish
+    poll(page, "async () => (await (await import('/static/field/db.js')).kvGet('last_sync')) !== "
+         + json.dumps(last_sync))
     again = arrived(server, visit_id)
     assert (again["visits"], again["finding_ids"], again["photo_refs"], again["batches"]) == \
         (1, state["finding_ids"], 3, state["batches"])
