@@ -74,9 +74,9 @@ def flat(messages) -> list[str]:
 def test_marshmallow_defaults_read_in_chinese_for_every_field_type():
     """Each field type's own message (integer, float, boolean, UUID, date-time, list, dict …) is Chinese."""
     messages = errors_of(Sample(), {
-        "ratio": 2, "above": 0, "flag": "maybe", "ident": "x", "at": "2026-03-01T09:30:00", "naive": "2026-03-01T09:30:00+08:00",
-        "day": "March", "text": "", "code": "abcd", "tags": ["a", "b"], "scores": ["x"], "data": [1], "kind": "c",
-        "mail": "nobody", "pattern": "12a", "nothing": None, "child": {"age": 3}, "surplus": 1})
+        "ratio": 2, "above": 0, "flag": "maybe", "ident": "x", "at": "2026-03-01T09:30:00",
+        "naive": "2026-03-01T09:30:00+08:00", "day": "March", "text": "", "code": "abcd", "tags": ["a", "b"],
+        "scores": ["x"], "data": [1], "kind": "c", "mail": "nobody", "pattern": "12a", "nothing": None, "child": {"age": 3}, "surplus": 1})
     assert messages["count"] == ["缺少必填字段"]
     assert messages["ratio"] == ["须在0至1之间"]
     assert messages["above"] == ["须大于0"]
