@@ -8,12 +8,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from flask import g, redirect, request, url_for
+from flask import g, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError as WTFValidationError
 
 from ..errors import ApiError, error_response
+from .expiry import to_sign_in
 from .roles import ROLES
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -51,7 +52,7 @@ def roles_required(*roles: str, hidden: bool = False, api: bool = False):
             if not current_user.is_authenticated:
                 if api or request.path.startswith("/api/"):
                     raise ApiError(401)
-                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+                return to_sign_in()
             if current_user.role not in rule.roles:
                 return error_response(404 if hidden else 403)
             if (api or request.path.startswith("/api/")) and request.method not in SAFE_METHODS:

@@ -1,7 +1,7 @@
 """Auth API: device tokens for the field app."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g
+from flask import Blueprint, g
 from flask_login import current_user
 
 from ..core.json import load
@@ -9,8 +9,10 @@ from ..errors import ApiError
 from ..extensions import csrf, db
 from . import services
 from .access import public, roles_required
+from .limits import sign_in_limited
 from .roles import ROLES
 from .schemas import TokenRequestSchema, TokenResponseSchema, UserSchema
+from .signin import check_credentials
 
 bp = Blueprint("auth_api", __name__, url_prefix="/api/v1/auth")
 csrf.exempt(bp)
@@ -18,19 +20,18 @@ csrf.exempt(bp)
 
 @bp.post("/token")
 @public
+@sign_in_limited
 def create_token():
     """Exchange a username and password for a long-lived device token."""
     data = load(TokenRequestSchema())
     try:
-        user = services.authenticate(
-            data["username"], data["password"],
-            max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-            lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
-        )
+        user = check_credentials(data["username"], data["password"])
     except services.AuthError as exc:
         db.session.commit()  # keep the failure count
         status = 403 if exc.code in {"locked", "disabled"} else 401
-        raise ApiError(status, exc.code, exc.message) from None
+        details = {"retry_after": exc.retry_after} if exc.retry_after else None
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        raise ApiError(status, exc.code, exc.message, details, headers) from None
     token, plain = services.issue_token(user, data["device_name"])
     db.session.commit()
     return TokenResponseSchema().dump({"token": plain, "token_id": token.id, "user": user}), 201

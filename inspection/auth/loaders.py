@@ -15,17 +15,22 @@ login_manager.session_protection = "basic"
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    """Load the signed-in user from the session; disabled users are signed out.
+    """Load the signed-in user from the session or remember cookie ("<id>:<session generation>").
 
-    A request that carries a bearer token is judged by that token alone, never by a session cookie.
+    Disabled users, and sessions of an older generation (signed out, password or role changed, devices
+    revoked), are signed out. A request that carries a bearer token is judged by that token alone.
     """
     if request.headers.get("Authorization", "").startswith("Bearer "):
         return None
     try:
-        user = db.session.get(User, int(user_id))
+        raw_id, raw_generation = str(user_id).split(":")
+        user = db.session.get(User, int(raw_id))
+        generation = int(raw_generation)
     except (TypeError, ValueError):
         return None
-    return user if user is not None and user.active else None
+    if user is None or not user.active or (user.session_generation or 0) != generation:
+        return None
+    return user
 
 
 @login_manager.request_loader

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..sqltypes import UTCDateTime, utcnow
@@ -29,6 +29,8 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of every browser session's id: bumping it ends all of this user's sessions and remember cookies.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     unit = relationship("Unit", foreign_keys=[unit_id])
@@ -36,6 +38,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: disabled users cannot sign in or use tokens
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login: the id kept in the session and remember cookie, "<user id>:<session generation>"."""
+        return f"{self.id}:{self.session_generation or 0}"
 
     @property
     def role_label(self) -> str:
@@ -63,3 +69,20 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user = relationship(User)
+
+
+class LoginThrottle(db.Model):
+    """Recent sign-in attempts for one user name from one client (an IP), or account-wide (client "*").
+
+    Keyed by the name as typed, whether or not such a user exists, so the answers never tell the two apart.
+    """
+
+    __tablename__ = "login_throttles"
+    __table_args__ = (UniqueConstraint("username", "client", name="uq_login_throttles_username_client"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

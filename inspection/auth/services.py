@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from ..audit.services import record
 from ..sqltypes import utcnow
 from ..extensions import db
+from . import lockout
 from .models import ApiToken, User
 from .roles import LIAISON, ROLES
 
@@ -27,10 +28,11 @@ MIN_PASSWORD_LENGTH = 8
 class AuthError(Exception):
     """A sign-in or account rule was broken; `code` is stable, `message` is shown to the user."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, *, retry_after: int | None = None):
         super().__init__(code)
         self.code = code
         self.message = message
+        self.retry_after = retry_after
 
 
 def hash_password(password: str) -> str:
@@ -57,33 +59,62 @@ def verify_password(user: User, password: str) -> bool:
     return True
 
 
-def authenticate(username: str, password: str, *, max_failures: int, lock_minutes: int,
-                 now: datetime | None = None) -> User:
-    """Return the user for valid credentials, counting failures and locking the account after too many."""
-    now = now or utcnow()
-    user = db.session.scalar(select(User).where(User.username == username.strip()))
+def lockout_policy(config) -> lockout.Policy:
+    """Read the lock-out limits from the app config."""
+    return lockout.Policy(max_failures=config["LOGIN_MAX_FAILURES"],
+                          account_max_failures=config["LOGIN_ACCOUNT_MAX_FAILURES"],
+                          lock_minutes=config["LOGIN_LOCK_MINUTES"])
+
+
+def _locked(retry_after: int) -> AuthError:
+    """The one answer for a locked name, the same whether or not the user exists."""
+    minutes = max(1, -(-retry_after // 60))
+    return AuthError("locked", f"登录失败次数过多，已暂停该账号从此处登录，请{minutes}分钟后再试", retry_after=retry_after)
+
+
+def begin_sign_in(username: str, client: str, policy: lockout.Policy, *, now: datetime | None = None):
+    """Reserve a sign-in attempt for a name from a client; raise AuthError("locked") without checking anything.
+
+    The caller commits the reservation before `finish_sign_in`, so parallel guesses see each other.
+    """
+    try:
+        return lockout.reserve(username.strip()[:64], client[:64], policy, now or utcnow())
+    except lockout.Locked as exc:
+        raise _locked(exc.retry_after) from None
+
+
+def finish_sign_in(attempt: lockout.Attempt, password: str, policy: lockout.Policy) -> User:
+    """Check the password of a reserved attempt; return the user, or raise AuthError (same work for unknown names)."""
+    user = db.session.scalar(select(User).where(User.username == attempt.username))
     if user is None:
         verify_dummy()  # spend the time of a real check so user names cannot be probed
+        valid = False
+    else:
+        valid = verify_password(user, password)
+    if not valid:
+        lockout.fail(attempt, policy)
+        if user is not None and attempt.account_attempts == policy.account_max_failures:
+            record(None, "user.locked", "user", user.id, f"{user.username} 登录失败次数过多，已暂停从新位置登录")
         raise AuthError("invalid_credentials", "用户名或密码错误")
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise AuthError("locked", f"登录失败次数过多，账号已暂时锁定，请{minutes}分钟后再试")
-    if not verify_password(user, password):
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + timedelta(minutes=lock_minutes)
-            user.failed_logins = 0
-            logger.warning("account %s locked after repeated failed logins", user.username)
-            record(None, "user.locked", "user", user.id, f"{user.username} 登录失败次数过多被锁定")
-        db.session.flush()
-        raise AuthError("invalid_credentials", "用户名或密码错误")
+    lockout.succeed(attempt)
     if not user.active:
         raise AuthError("disabled", "账号已停用，请联系管理员")
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login_at = now
+    user.last_login_at = attempt.now
     db.session.flush()
     return user
+
+
+def authenticate(username: str, password: str, *, max_failures: int, lock_minutes: int,
+                 account_max_failures: int | None = None, client: str = "", now: datetime | None = None) -> User:
+    """Reserve and check a sign-in in one go (scripts and tests; views commit between the two steps)."""
+    policy = lockout.Policy(max_failures, account_max_failures or max_failures * 4, lock_minutes)
+    return finish_sign_in(begin_sign_in(username, client, policy, now=now), password, policy)
+
+
+def end_sessions(user: User) -> None:
+    """Bump the user's session generation: every browser session and remember cookie of theirs stops working."""
+    user.session_generation = User.session_generation + 1  # one atomic UPDATE; the attribute reloads after flush
+    db.session.flush()
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -95,6 +126,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AuthError("same_password", "新密码不能与当前密码相同")
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
+    end_sessions(user)  # other browsers signed in as this user must sign in with the new password
     record(user, "user.password_changed", "user", user.id, f"{user.username} 修改了密码")
     db.session.flush()
 

@@ -3,18 +3,23 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from ..extensions import db
-from . import services
+from . import services, sessions
 from .access import hidden_404, public, roles_required
 from .forms import ChangePasswordForm, LoginForm
+from .limits import rate_limited, sign_in_limited
 from .models import ApiToken
 from .roles import ADMIN, ROLES
+from .signin import check_credentials
 
 bp = Blueprint("auth", __name__)
+bp.before_app_request(sessions.check_session)
+bp.app_errorhandler(RateLimitExceeded)(rate_limited)
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -29,36 +34,39 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@sign_in_limited
 def login():
     """Show the sign-in form and sign the user in."""
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(_safe_next(request.args.get("next")) or url_for("core.home"))
     form = LoginForm()
-    error = None
+    error = retry_after = None
     if form.validate_on_submit():
         try:
-            user = services.authenticate(
-                form.username.data, form.password.data,
-                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
-            )
+            user = check_credentials(form.username.data, form.password.data)
         except services.AuthError as exc:
             db.session.commit()  # keep the failure count
-            error = exc.message
+            error, retry_after = exc.message, exc.retry_after
         else:
             login_user(user)
+            sessions.start()
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")) or url_for("core.home"))
-    status = 401 if error else 200
-    return render_template("auth/login.html", form=form, error=error), status
+    status = 401 if error else 422 if form.errors else 200
+    response = make_response(render_template("auth/login.html", form=form, error=error), status)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @bp.route("/logout", methods=["POST"])
 @roles_required(*ROLES)
 def logout():
-    """Sign out and return to the sign-in page."""
+    """Sign out everywhere: every browser session of this user ends (device tokens are revoked separately)."""
+    services.end_sessions(current_user)
+    db.session.commit()
     logout_user()
-    flash("已退出登录", "info")
+    flash("已退出登录（此账号在所有浏览器上的登录均已结束）", "info")
     return redirect(url_for("auth.login"))
 
 
@@ -74,8 +82,10 @@ def change_password():
         except services.AuthError as exc:
             error = exc.message
         else:
+            login_user(current_user._get_current_object())  # this session goes on under the new generation
+            sessions.start()
             db.session.commit()
-            flash("密码已修改", "success")
+            flash("密码已修改，此账号在其他浏览器上的登录已结束", "success")
             return redirect(url_for("core.home"))
     return render_template("auth/password.html", form=form, error=error)
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, or_, select
 
 from ..audit.services import changed_fields, record
+from ..auth import lockout
 from ..auth import services as auth_services
 from ..auth.models import ApiToken, User
 from ..auth.roles import ADMIN, LIAISON, ROLES
@@ -114,6 +115,8 @@ def update_user(user: User, *, display_name: str, role: str, unit: Unit | None, 
         return False
     if "unit_id" in after:
         user.unit = unit
+    if "role" in after or "unit_id" in after:
+        auth_services.end_sessions(user)  # what they may see changed: their open pages sign in again
     record(actor, "user.update", "user", user.id, f"修改用户 {user.username} 的资料", before=before,
            after=after, ip=ip)
     db.session.flush()
@@ -121,7 +124,7 @@ def update_user(user: User, *, display_name: str, role: str, unit: Unit | None, 
 
 
 def reset_password(user: User, password: str, *, actor: User, revoke_tokens: bool = False, ip: str = "") -> int:
-    """Set a new password for someone, clear any lock-out; optionally sign out their devices.
+    """Set a new password for someone, clear any lock-out, end their browser sessions; optionally revoke devices.
 
     Returns the number of device tokens revoked.
     """
@@ -134,6 +137,8 @@ def reset_password(user: User, password: str, *, actor: User, revoke_tokens: boo
     user.password_changed_at = now
     user.failed_logins = 0
     user.locked_until = None
+    lockout.clear(user.username)
+    auth_services.end_sessions(user)  # every browser signed in with the old password signs in again
     revoked = _revoke_all_tokens(user, now) if revoke_tokens else 0
     record(actor, "user.password_reset", "user", user.id,
            f"重置用户 {user.username} 的密码" + (f"，并注销其{revoked}台登录设备" if revoked else ""),
@@ -153,7 +158,8 @@ def _revoke_all_tokens(user: User, now: datetime) -> int:
 
 def unlock(user: User, *, actor: User, ip: str = "", now: datetime | None = None) -> bool:
     """Lift a lock-out after failed sign-ins; return False when the account was not locked."""
-    if not is_locked(user, now) and not user.failed_logins:
+    cleared = lockout.clear(user.username)  # the per-client locks too, which the account row does not show
+    if not is_locked(user, now) and not user.failed_logins and not cleared:
         return False
     before = {"locked_until": user.locked_until.isoformat() if user.locked_until else None,
               "failed_logins": user.failed_logins}
@@ -183,6 +189,8 @@ def set_active(user: User, active: bool, *, actor, ip: str = "") -> None:
     if user.active == active:
         return
     user.active = active
+    if not active:
+        auth_services.end_sessions(user)
     revoked = 0 if active else _revoke_all_tokens(user, utcnow())
     summary = f"{'启用' if active else '停用'}用户 {user.username}"
     if revoked:

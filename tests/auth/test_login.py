@@ -6,7 +6,9 @@ from datetime import timedelta
 import pytest
 
 from inspection.auth import services
-from inspection.auth.models import User
+from sqlalchemy import update
+
+from inspection.auth.models import LoginThrottle, User
 from inspection.extensions import db
 from inspection.sqltypes import utcnow
 
@@ -39,10 +41,10 @@ def test_account_locks_after_repeated_failures(app, client, auth, world):
         auth.login("reviewer", "wrong-password-1")
     response = auth.login("reviewer")  # even the right password is refused while locked
     assert response.status_code == 401
-    assert "锁定" in response.get_data(as_text=True)
-    user = db.session.get(User, world.users["reviewer"].id)
-    db.session.refresh(user)
-    user.locked_until = utcnow() - timedelta(seconds=1)
+    assert "登录失败次数过多" in response.get_data(as_text=True)
+    assert 0 < int(response.headers["Retry-After"]) <= app.config["LOGIN_LOCK_MINUTES"] * 60 + 1
+    db.session.execute(update(LoginThrottle).values(updated_at=utcnow() - timedelta(
+        minutes=app.config["LOGIN_LOCK_MINUTES"], seconds=1)))  # the lock's time has passed
     db.session.commit()
     assert auth.login("reviewer").status_code == 302
 
@@ -93,8 +95,17 @@ class TestCsrf:
         return {**app_config, "WTF_CSRF_ENABLED": True}
 
     def test_form_without_token_is_refused(self, client, world):
-        response = client.post("/login", data={"username": "viewer", "password": PASSWORD})
-        assert response.status_code == 400
+        response = client.post("/login", data={"username": "viewer", "password": PASSWORD},
+                               headers={"Referer": "http://localhost/login?next=/review/"})
+        assert response.status_code == 302  # back to the sign-in form it came from, not signed in
+        assert response.headers["Location"] == "/login?next=/review/"
+        assert "页面已过期" in client.get("/login").get_data(as_text=True)
+        assert client.get("/home").status_code == 302
+
+    def test_json_write_without_token_is_a_400_envelope(self, client, world):
+        response = client.post("/login", data={"username": "viewer", "password": PASSWORD},
+                               headers={"Accept": "application/json"})
+        assert response.status_code == 400 and response.get_json()["error"]["code"] == "csrf_failed"
 
     def test_form_with_token_is_accepted(self, client, world):
         page = client.get("/login").get_data(as_text=True)
