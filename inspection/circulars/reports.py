@@ -18,6 +18,7 @@ from ..findings.models import Finding
 from ..pdf import LayoutError, MissingGlyphError, PhotoError, build_visit_report
 from ..pdf.document import ReportAnswer, ReportFinding, ReportPerson, VisitReport
 from ..pdf.fonts import font_options
+from ..photos.possession import visible_photos
 from ..sqltypes import utcnow
 from ..visits.models import ANSWER_RESULTS, Visit
 from .assemble import photo_entries
@@ -51,8 +52,10 @@ def visit_report(visit: Visit, *, printed_by, photo_dir) -> VisitReport:
                              persons=[ReportPerson(p.name, p.post, p.cadre_level_label) for p in f.persons])
                for f in findings]
     reviewed = all(f.status == "confirmed" for f in findings)
+    photos = photo_entries(findings, photo_dir)[0]
+    seen = visible_photos(printed_by, {p.sha256 for p in photos})  # a team prints only photos it holds
     return VisitReport(title="明察暗访检查记录", facts=facts, answers=answers, findings=printed,
-                       photos=photo_entries(findings, photo_dir)[0],
+                       photos=[p for p in photos if p.sha256 in seen],
                        footer=f"{printed_by.name} 打印于 {format_datetime(utcnow())}", draft=True,
                        warning=WARNING_REVIEWED if reviewed else WARNING_UNREVIEWED)
 

@@ -25,9 +25,9 @@ from sqlalchemy import select
 from ..campaigns.models import Target
 from ..campaigns.visibility import can_write_for_target
 from ..extensions import db
-from ..photos.models import Photo
+from ..photos import possession
 from ..sync.changes import emit_finding_change
-from ..sync.context import ApplyContext, Outcome, Place, RecordRejected, core, forbidden, invalid
+from ..sync.context import ApplyContext, Outcome, Place, RecordRejected, forbidden, invalid
 from ..sync.merge import base_data, bump, conflict_entry, flatten, iso, merge, unflatten
 from ..sync.models import RecordVersion
 from ..sync.schemas import FindingDataSchema
@@ -328,22 +328,25 @@ def link_pending(ctx: ApplyContext, visit_id: uuid.UUID, place: Place) -> int:
     return linked
 
 
-def present_photos(hashes) -> set[str]:
-    """Return which of these photo hashes the server has stored."""
-    hashes, found = sorted(set(hashes)), set()
-    for start in range(0, len(hashes), 500):
-        found.update(core(select(Photo.sha256).where(Photo.sha256.in_(hashes[start:start + 500]))).scalars())
-    return found
+def photos_to_upload(user, claims) -> dict[uuid.UUID, set[str]]:
+    """Return, per finding, the claimed photos its sender must still upload (see photos.possession)."""
+    claims = list(claims)
+    return possession.missing_for(user, claims) if claims else {}
 
 
 def missing_photos(finding_ids) -> dict[uuid.UUID, list[str]]:
-    """Return, per finding, the photos it references that have not been uploaded yet (expected − received)."""
-    rows = db.session.execute(
-        select(FindingPhoto.finding_id, FindingPhoto.sha256)
-        .outerjoin(Photo, Photo.sha256 == FindingPhoto.sha256)
-        .where(FindingPhoto.finding_id.in_(list(finding_ids)), Photo.sha256.is_(None))
-        .order_by(FindingPhoto.finding_id, FindingPhoto.position))
+    """Return, per finding, the photos it references not received yet (expected − received).
+
+    A photo the server holds counts as received only where the reference stands (a holder of the bytes
+    may see the finding; see photos.possession): a hash another team's photo has is not evidence.
+    """
+    finding_ids = list(finding_ids)
+    stand = possession.standing_links(finding_ids)
+    rows = db.session.execute(select(FindingPhoto.finding_id, FindingPhoto.sha256)
+                              .where(FindingPhoto.finding_id.in_(finding_ids))
+                              .order_by(FindingPhoto.finding_id, FindingPhoto.position))
     missing: dict[uuid.UUID, list[str]] = {}
     for finding_id, sha in rows:
-        missing.setdefault(finding_id, []).append(sha)
+        if (finding_id, sha) not in stand:
+            missing.setdefault(finding_id, []).append(sha)
     return missing

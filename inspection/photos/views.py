@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, send_file
 from flask_login import current_user
-from sqlalchemy import exists, select
 
 from ..auth.access import hidden_404, roles_required
-from ..auth.roles import ADMIN, COMMISSION, COORDINATOR, INSPECTOR, REVIEWER
-from ..campaigns.visibility import findings_filter
+from ..auth.roles import ADMIN, COORDINATOR, INSPECTOR, REVIEWER
 from ..extensions import db
-from ..findings.models import Finding, FindingPhoto
 from .models import Photo
+from .possession import visible_photos
 from .storage import SHA256_RE, VARIANTS, variant_path
 
 bp = Blueprint("photos", __name__, url_prefix="/photos")
@@ -21,17 +19,9 @@ PHOTO_CACHE_CONTROL = "private, no-store"
 
 
 def can_see_photo(user, photo: Photo) -> bool:
-    """Tell whether the user may see a photo: commission always, inspectors for their team's findings."""
-    if user.role in COMMISSION:
-        return True
-    if user.role == INSPECTOR:
-        if photo.uploaded_by_id == user.id:
-            return True
-        query = select(exists().where(FindingPhoto.sha256 == photo.sha256,
-                                      FindingPhoto.finding_id == Finding.id,
-                                      findings_filter(user, Finding)))
-        return bool(db.session.scalar(query))
-    return False
+    """Tell whether the user may see a photo: commission always, inspectors one they hold or whose
+    reference on a finding they may see stands (a hash named by another team's finding is not enough)."""
+    return photo.sha256 in visible_photos(user, [photo.sha256])
 
 
 @bp.route("/<sha256>/<variant>")

@@ -6,12 +6,12 @@ import uuid
 from flask import Blueprint, current_app, g, jsonify, request
 from flask_login import current_user
 
-from ..audit.services import record
 from ..auth.access import public, roles_required
 from ..auth.roles import INSPECTOR
 from ..core.json import json_body, load
 from ..errors import ApiError
 from ..extensions import csrf, db
+from ..photos.possession import note_upload
 from ..photos.services import PhotoError, ingest_photo
 from ..photos.storage import SHA256_RE
 from . import services
@@ -105,9 +105,7 @@ def put_photo(sha256: str):
                                       max_pixels=current_app.config["MAX_PHOTO_PIXELS"])
     except PhotoError as exc:
         raise ApiError(exc.status, exc.code, exc.message, exc.details) from None
-    if created:
-        record(current_user, "photo.upload", "photo", sha256, f"上传照片 {sha256[:12]}（{photo.size} 字节）",
-               after={"size": photo.size, "mime": photo.mime}, ip=request.remote_addr or "")
+    note_upload(photo, current_user, created=created, ip=request.remote_addr or "")  # the bytes prove possession
     db.session.commit()
     body = PhotoResultSchema().dump({**{c: getattr(photo, c) for c in
                                         ("sha256", "mime", "size", "width", "height", "exif_taken_at")},

@@ -69,7 +69,7 @@ def _apply_all(user, records: list[dict], *, device_id: str, now: datetime, ip: 
         outcomes = [_apply(ctx, record, savepoint=not _plain_create(ctx, record)) for record in records]
     _audit_created(ctx, batch_id)
     ctx.flush()
-    return results(records, outcomes)
+    return results(records, outcomes, user=ctx.user)
 
 
 def _audit_created(ctx: ApplyContext, batch_id) -> None:
@@ -130,9 +130,10 @@ def _apply_isolated(ctx: ApplyContext, record: dict) -> Outcome | RecordRejected
     return RecordRejected("invalid", RETRY_ERROR)
 
 
-def results(records: list[dict], outcomes: list) -> list[dict]:
+def results(records: list[dict], outcomes: list, *, user=None) -> list[dict]:
     """Turn outcomes into the per-record answers, with the photos each record still lacks."""
-    present = findings.present_photos(sha for o in outcomes if isinstance(o, Outcome) for sha in o.photos)
+    missing = findings.photos_to_upload(user, [(record["id"], sha) for record, o in zip(records, outcomes)
+                                               if isinstance(o, Outcome) for sha in o.photos])
     answers = []
     for record, outcome in zip(records, outcomes):
         answer = {"id": str(record["id"]), "type": record["type"]}
@@ -141,8 +142,8 @@ def results(records: list[dict], outcomes: list) -> list[dict]:
                           codes=_codes(outcome.errors, outcome.status))
         else:
             answer.update(status=outcome.status, version=outcome.version,
-                          missing_photos=[sha for sha in outcome.photos if sha not in present], errors={},
-                          codes={})
+                          missing_photos=[sha for sha in outcome.photos if sha in missing.get(record["id"], ())],
+                          errors={}, codes={})
             if outcome.conflicts:
                 answer["conflicts"] = outcome.conflicts
         answers.append(answer)
