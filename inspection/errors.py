@@ -115,12 +115,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def handle_csrf(exc: CSRFError):
-        """JSON gets 400 csrf_failed; a page form goes back (through sign-in if needed) to its page, text kept."""
-        if wants_json():
-            return error_response(400, "csrf_failed", "页面已过期或来源不明，请刷新后重试")
+        """A form of our own goes back (through sign-in if needed) to its page, text kept; else 400 csrf_failed."""
         from .auth.expiry import csrf_expired  # auth imports this module
 
-        return csrf_expired()
+        return (None if wants_json() else csrf_expired()) or error_response(
+            400, "csrf_failed", "页面已过期或来源不明，请刷新后重试")
 
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):

@@ -62,8 +62,15 @@ def to_sign_in():
 
 
 def csrf_expired():
-    """Answer a page form whose CSRF token no longer matches: to sign-in if signed out, else back to the form."""
+    """Answer a page form whose CSRF token no longer matches, or None to refuse it with the plain 400 page.
+
+    Only a form of our own (same-site Referer) is led back, through sign-in when signed out; a post from
+    elsewhere or without a Referer (a forgery, most likely) gets the 400.
+    """
+    back = form_page()
+    if back is None:
+        return None
     if not current_user.is_authenticated:
         return to_sign_in()
     flash(MESSAGES["csrf"], EXPIRED)
-    return redirect(form_page() or url_for("core.home"))
+    return redirect(back)

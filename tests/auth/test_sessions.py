@@ -171,3 +171,9 @@ class TestCsrfExpired:
                                 headers={"Referer": "http://localhost/review/findings/6f1c1f3e-0c1e-4a51-9a0e-1d5f1c2b3a4d?status=submitted"})
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/login?next=/review/findings/6f1c1f3e-0c1e-4a51-9a0e-1d5f1c2b3a4d")
+
+    def test_a_post_from_another_site_is_refused_with_400(self, app, world):
+        browser = app.test_client()
+        response = browser.post("/logout", data={"csrf_token": "forged"},
+                                headers={"Referer": "https://evil.example/form"})
+        assert response.status_code == 400
