@@ -212,7 +212,8 @@ class RecordSchema(CodedSchema):
 
     type = fields.String(required=True, validate=_one_of(RECORD_TYPES))
     id = fields.UUID(required=True)
-    base_version = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, error=coded("out_of_range", "应为正整数")))
+    base_version = fields.Integer(load_default=None, allow_none=True, strict=True,
+                                  validate=validate.Range(min=1, error=coded("out_of_range", "应为正整数")))
     data = fields.Dict(required=True, metadata={"description": "VisitData or FindingData, by `type`"})
 
 
