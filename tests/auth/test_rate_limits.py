@@ -71,3 +71,11 @@ class TestPerNameLimit:
             _token(app.test_client(), "reviewer", ip=f"10.3.0.{n}")
         assert _token(app.test_client(), "reviewer", ip="10.3.0.9").status_code == 429
         assert _page(app.test_client(), "reviewer", PASSWORD, ip="10.0.0.1").status_code == 302
+
+
+def test_malformed_limit_settings_are_a_configuration_error(monkeypatch, tmp_path):
+    from inspection.config import ConfigError, load_config
+
+    monkeypatch.setenv("LOGIN_RATE_LIMIT_IP", "lots")
+    with pytest.raises(ConfigError, match="LOGIN_RATE_LIMIT_IP"):
+        load_config(tmp_path)
