@@ -58,6 +58,9 @@ def test_server_killed_mid_sync_then_restarted_loses_and_doubles_nothing(crash_s
     crash_server.start(delays="photo_before=2")
     # 2. The phone resends the same batch (same answers), then photos; the server dies after the first photo.
     _wait(lambda: photo_count(crash_server, shas) >= 1, timeout=60, what="the first photo")
+    # Stored is not yet answered: kill only once the phone has its 201 (the next upload waits 2 s first).
+    poll(page, "async () => (await (await import('/static/field/db.js')).allPhotos()).some(p => p.uploaded)",
+         timeout=10, interval=0.05)
     crash_server.kill()
     # The record says how many of its photos the server has confirmed so far.
     poll(page, "async () => (await (await import('/static/field/db.js')).allPhotos()).filter(p => p.uploaded).length === 1",
