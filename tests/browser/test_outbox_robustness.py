@@ -109,6 +109,33 @@ def test_invalid_record_is_shown_kept_corrected_and_sent_again(server, phone):
     assert _state(page, bad) in {"created", "updated"}
 
 
+def test_visit_refused_for_its_start_time_can_have_the_time_corrected(server, phone):
+    context = phone(server)
+    page = context.new_page()
+    sign_in(page)
+    context.set_offline(True)
+    visit_id = start_visit(page, server.world_ids["targets"][0])
+    # A phone whose clock was reset stamped the start in 1999.
+    page.evaluate("""async (id) => (await import('/static/field/model.js'))
+      .patch(id, 'data.started_at', '1999-01-01T01:30:00.000Z')""", visit_id)
+    answer(page, "A01", "pass")
+    end_visit(page)
+    context.set_offline(False)
+    poll(page, f"async () => (await (await import('/static/field/db.js')).getRecord('{visit_id}')).result?.status === 'invalid'",
+         timeout=60)
+    assert arrived(server, visit_id)["visits"] == 0
+    page.evaluate(f"location.hash = '#/v/{visit_id}'")
+    field = page.locator("section.times input[name=started_at]")
+    field.wait_for()
+    assert field.input_value() == "1999-01-01T09:30"  # shown in China Standard Time, ready to correct
+    assert "开始时间" in page.locator(".notice.bad").inner_text()
+    field.fill("2026-11-20T09:30")
+    page.locator("section.times h2").click()
+    wait_synced(page)
+    assert arrived(server, visit_id)["visits"] == 1
+    assert _state(page, visit_id) in {"created", "updated"}
+
+
 def test_batch_failing_on_one_record_is_split_and_that_record_set_aside(crash_server, phone, tmp_path):
     poison = tmp_path / "poison-ids"
     crash_server.start(env={"FIELD_TEST_POISON_FILE": str(poison)})
