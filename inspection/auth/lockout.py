@@ -18,7 +18,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, delete, update
+from sqlalchemy import and_, case, delete, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -119,26 +119,28 @@ def succeed(attempt: Attempt) -> None:
     if attempt.account_attempts is not None:
         db.session.execute(update(_THROTTLES).where(c.username == attempt.username, c.client == ACCOUNT,
                                                     c.attempts > 0).values(attempts=c.attempts - 1))
+    db.session.execute(update(User).where(User.username == attempt.username, User.failed_logins > 0, or_(
+        User.locked_until.is_(None), User.locked_until <= attempt.now)).values(failed_logins=0)
+        .execution_options(synchronize_session=False))
 
 
 def fail(attempt: Attempt, policy: Policy) -> None:
-    """Record a failed password on the account row (the admin page shows it); log when a lock begins.
+    """Show a failed password on the account row (the admin page's 已锁定 and 解除锁定); log when a lock begins.
 
-    The attempt was already counted by `reserve`; the same statements run whether or not the user exists.
+    The attempt was already counted by `reserve`; the row only mirrors it for people. The same statement
+    runs whether or not the user exists.
     """
-    values: dict = {}
-    if attempt.account_attempts is not None:
-        values["failed_logins"] = attempt.account_attempts
-        if attempt.account_attempts >= policy.account_max_failures:
-            values["locked_until"] = attempt.account_since + policy.lock
-            logger.warning("sign-in as %r locked for new clients after %d failures", attempt.username,
-                           attempt.account_attempts)
-    if attempt.client_attempts >= policy.max_failures:
+    values: dict = {"failed_logins": max(attempt.client_attempts, attempt.account_attempts or 0)}
+    if attempt.account_attempts is not None and attempt.account_attempts >= policy.account_max_failures:
+        values["locked_until"] = attempt.account_since + policy.lock
+        logger.warning("sign-in as %r locked for new clients after %d failures", attempt.username,
+                       attempt.account_attempts)
+    elif attempt.client_attempts >= policy.max_failures:
+        values["locked_until"] = attempt.now + policy.lock
         logger.warning("sign-in as %r locked for client %s after %d failures", attempt.username, attempt.client,
                        attempt.client_attempts)
-    if values:
-        db.session.execute(update(User).where(User.username == attempt.username).values(**values)
-                           .execution_options(synchronize_session=False))
+    db.session.execute(update(User).where(User.username == attempt.username).values(**values)
+                       .execution_options(synchronize_session=False))
 
 
 def clear(username: str) -> int:

@@ -107,6 +107,8 @@ def test_admin_unlock_lifts_a_lock_of_one_client(app, world):
     for _ in range(5):
         _page(app, "viewer", "wrong-password-1", OWNER_IP)
     assert _page(app, "viewer", PASSWORD, OWNER_IP).status_code == 401
+    db.session.refresh(world.users["viewer"])
+    assert user_services.is_locked(world.users["viewer"])  # the admin page shows it, and offers 解除锁定
     assert user_services.unlock(world.users["viewer"], actor=world.users["admin"])
     db.session.commit()
     assert _page(app, "viewer", PASSWORD, OWNER_IP).status_code == 302
