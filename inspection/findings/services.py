@@ -145,6 +145,9 @@ def _create(ctx: ApplyContext, finding_id: uuid.UUID, raw) -> Outcome:
     data = load_finding_data(raw, partial=False)
     visit_ref = data["visit_id"]
     place = ctx.place(visit_ref)
+    if place is None and ctx.writable:  # about to wait for its visit: unless it is being created right now
+        ctx.wait_for_visit(visit_ref)
+        place = ctx.place(visit_ref)
     if place is not None and not ctx.can_write(place.target_id):
         raise forbidden("visit_id", "该到访记录不属于您所在暗访组进行中的检查任务")
     if place is None and not ctx.writable:
@@ -303,6 +306,7 @@ def _record_conflicts(ctx: ApplyContext, finding: Finding, current: dict, confli
 def link_pending(ctx: ApplyContext, visit_id: uuid.UUID, place: Place) -> int:
     """Attach findings that arrived before this visit; return how many were linked."""
     ctx.flush()
+    ctx.wait_for_visit(visit_id)  # a finding being created elsewhere is then committed, or sees the visit
     query = select(Finding).where(Finding.visit_ref == visit_id, Finding.visit_id.is_(None)).order_by(Finding.id)
     linked = 0
     for finding in db.session.scalars(query.with_for_update(key_share=True) if ctx.lock else query):

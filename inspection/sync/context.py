@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from ..audit.models import AuditEvent
 from ..campaigns.models import Campaign, Target
@@ -168,6 +168,19 @@ class ApplyContext:
                                             Visit.checklist_id).where(Visit.id == visit_id)).first()
             self._places[visit_id] = Place(*row) if row else None
         return self._places[visit_id]
+
+    def wait_for_visit(self, visit_id: uuid.UUID) -> None:
+        """Take turns with any batch creating this visit or a finding waiting for it (PostgreSQL, until commit).
+
+        Without it a finding could miss its visit being inserted by another request (neither sees the
+        other's uncommitted row) and wait for it forever. The visit's creator takes the lock before it
+        links waiting findings; a finding about to wait takes it, then looks for the visit again.
+        """
+        if not self.lock or db.session.get_bind().dialect.name != "postgresql":
+            return
+        key = (visit_id.int >> 64) - (1 << 63)  # the id's top 64 bits as a signed bigint
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        self._places.pop(visit_id, None)
 
     def set_place(self, visit_id: uuid.UUID, place: Place) -> None:
         """Record where a visit created in this batch took place."""

@@ -159,3 +159,24 @@ def test_a_deadlocked_attempt_is_retried_and_one_that_keeps_failing_marks_the_ba
     db.session.rollback()
     assert db.session.scalar(select(SyncBatch.status).where(SyncBatch.batch_id == batch_id)) == "failed"
     assert count(Finding) == 1
+
+
+def test_a_finding_pushed_while_its_visit_is_being_applied_elsewhere_is_linked(app, world, h1, monkeypatch):
+    real, both_looked = ApplyContext.prefetch, threading.Barrier(2)
+
+    def prefetch_then_wait(self, records):  # each looks before the other writes (where the DB allows)
+        real(self, records)
+        try:
+            both_looked.wait(timeout=3)
+        except threading.BrokenBarrierError:
+            pass  # SQLite: the other request waits for our write lock, so it cannot look yet
+
+    monkeypatch.setattr(ApplyContext, "prefetch", prefetch_then_wait)
+    vid = uuid.uuid4()
+    payloads = [{"device_id": "phone", "batch_id": str(uuid.uuid4()), "records": [visit_record(world.targets[0],
+                                                                                          visit_id=vid)]},
+                {"device_id": "tablet", "batch_id": str(uuid.uuid4()), "records": [finding_record(vid)]}]
+    responses = in_threads(app, payloads, h1)
+    assert [statuses(r) for r in responses] == [["created"], ["created"]]
+    db.session.rollback()
+    assert db.session.execute(select(Finding.status, Finding.visit_id)).all() == [("submitted", vid)]
