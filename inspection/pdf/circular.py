@@ -7,7 +7,7 @@ from .annex import BODY_PITCH, place_attachment, place_blocks
 from .document import CircularDocument
 from .fonts import FontSet, fontset
 from .glyphs import check_glyphs
-from .layout import (BLOCK_W, BODY_SIZE, BOTTOM, LEFT, LINES, MAX_PAGES, MM, PITCH, RED, SMALL_SIZE, TOP, Flow,
+from .layout import (BLOCK_W, BODY_SIZE, BOTTOM, LEFT, LINES, MM, PITCH, RED, SMALL_SIZE, TOP, Flow,
                      Furniture, LayoutError, Page, centred, date_cn, render, right_aligned, slot_top)
 from .text import cleaned
 from .titles import balanced_title
@@ -26,11 +26,11 @@ HEITI = Style("heiti", BODY_SIZE, BLOCK_W, grid_chars=28)
 
 
 def build_circular(doc: CircularDocument, *, font_dir: str | None = None,
-                   font_paths: Mapping[str, str] | None = None, max_pages: int = MAX_PAGES) -> bytes:
+                   font_paths: Mapping[str, str] | None = None, max_pages: int | None = None) -> bytes:
     """Typeset a circular and return the PDF bytes.
 
     Raises MissingGlyphError if a character cannot be drawn, LayoutError if the document needs more than
-    `max_pages` pages or a part of it cannot fit on a page. Control characters are dropped first (text.py).
+    `max_pages` pages (default MAX_PAGES) or a part of it cannot fit on a page. Control characters are dropped first (text.py).
     """
     doc = cleaned(doc)
     fonts = fontset(font_dir, font_paths)

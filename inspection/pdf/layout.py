@@ -112,11 +112,11 @@ class Page:
 class Flow:
     """Paragraphs laid on the 22-line grid across pages."""
 
-    def __init__(self, fonts: FontSet, pages: list[Page], max_pages: int = MAX_PAGES):
+    def __init__(self, fonts: FontSet, pages: list[Page], max_pages: int | None = None):
         self.fonts = fonts
         self.pages = pages
         self.slot = 0
-        self.max_pages = max_pages
+        self.max_pages = max_pages or MAX_PAGES  # read when the document starts, so a test may lower it
         self.where = ""  # the part being laid out, named in a LayoutError
 
     @property

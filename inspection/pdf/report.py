@@ -7,7 +7,7 @@ from .annex import BODY_PITCH, block_style, place_photos, place_table
 from .document import Table, VisitReport
 from .fonts import fontset
 from .glyphs import check_glyphs
-from .layout import BLOCK_W, BODY_SIZE, MAX_PAGES, Flow, Furniture, Page, render
+from .layout import BLOCK_W, BODY_SIZE, Flow, Furniture, Page, render
 from .text import cleaned
 from .titles import balanced_title
 from .typeset import Style
@@ -16,7 +16,7 @@ FACT = Style("fangsong", BODY_SIZE, BLOCK_W, grid_chars=28)
 
 
 def build_visit_report(report: VisitReport, *, font_dir: str | None = None,
-                       font_paths: Mapping[str, str] | None = None, max_pages: int = MAX_PAGES) -> bytes:
+                       font_paths: Mapping[str, str] | None = None, max_pages: int | None = None) -> bytes:
     """Typeset a visit report and return the PDF bytes (MissingGlyphError, LayoutError as build_circular)."""
     report = cleaned(report)
     fonts = fontset(font_dir, font_paths)
