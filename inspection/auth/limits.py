@@ -20,6 +20,7 @@ from ..errors import error_response
 from ..extensions import db, limiter
 from .lockout import KNOWN_CLIENT_DAYS
 from .models import LoginThrottle
+from .textcheck import bad_name
 
 
 def typed_username() -> str:
@@ -44,7 +45,7 @@ def _name_key() -> str:
 def _known_client() -> bool:
     """Tell whether this client has signed in as the typed name recently (then the per-name limit is waived)."""
     name = typed_username()
-    if not name or any(c == "\x00" or "\ud800" <= c <= "\udfff" for c in name):
+    if not name or bad_name(name):  # the view refuses it; never send it to the database
         return False
     c = LoginThrottle.__table__.c
     cutoff = time.time() - KNOWN_CLIENT_DAYS * 86400

@@ -8,7 +8,7 @@ import pytest
 from inspection.auth import services
 from sqlalchemy import update
 
-from inspection.auth.models import LoginThrottle, User
+from inspection.auth.models import LoginThrottle
 from inspection.extensions import db
 from inspection.sqltypes import utcnow
 
