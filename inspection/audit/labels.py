@@ -153,6 +153,7 @@ FIELD_LABELS = {
     "findings": "问题",
     "size": "大小（字节）",
     "mime": "文件类型",
+    "first_upload": "首次上传",
     "uploaded_by_id": "上传人（编号）",
     "created_at": "创建时间",
     # ledger export

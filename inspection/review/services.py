@@ -118,6 +118,13 @@ def _check_text(name: str, value) -> None:
             raise ReviewError("invalid_text", f"{field_label(name)}：{problem.message}")
 
 
+def _clean_note(note: str) -> str:
+    """Return a decision note stripped and checked at the boundary (a note reaches phones and the audit log)."""
+    note = (note or "").strip()
+    _check_text("review_note", note)
+    return note
+
+
 def _clean(finding: Finding, name: str, value):
     """Validate one field's new value the way the edit form and conflict resolution both need."""
     _check_text(name, value)
@@ -209,7 +216,7 @@ def decide(finding: Finding, action: str, *, reviewer, note: str = "", expected_
     if action not in DECISION_STATUS:
         raise ReviewError("unknown_decision", "未知的审核操作")
     check_version(finding, expected_version)
-    note = (note or "").strip()
+    note = _clean_note(note)
     if finding.status not in DECIDABLE:
         raise ReviewError("not_decidable", f"该问题当前为“{finding.status_label}”，不能再作此审核")
     if action == "return" and not note:
@@ -239,7 +246,7 @@ def reopen(finding: Finding, *, reviewer, note: str = "", expected_version: int 
     check_version(finding, expected_version)
     if finding.status not in REOPENABLE:
         raise ReviewError("not_reopenable", "只有已确认或不予采纳的问题可以重新审核")
-    note = (note or "").strip()
+    note = _clean_note(note)
     before = {"status": finding.status, "review_note": finding.review_note}
     finding.status, finding.review_note = "submitted", note
     finding.reviewed_by_id, finding.reviewed_at = None, None
@@ -336,7 +343,7 @@ def merge_findings(duplicate: Finding, keep: Finding, *, reviewer, note: str = "
     new_persons = [p for p in persons_plain(duplicate) if p["name"] not in names]
     if new_persons:
         _set_persons(keep, persons_before + new_persons)
-    note = (note or "").strip() or "与其他暗访组记录的问题重复，已合并"
+    note = _clean_note(note) or "与其他暗访组记录的问题重复，已合并"
     before = {"status": duplicate.status, "review_note": duplicate.review_note,
               "conflicts": duplicate.conflicts or {}}
     duplicate.status, duplicate.review_note, duplicate.merged_into_id = "merged", note, keep.id

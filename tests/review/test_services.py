@@ -223,3 +223,22 @@ def test_merge_refuses_findings_of_different_units(world, finding):
     with pytest.raises(ReviewError) as exc:
         services.merge_findings(finding, elsewhere, reviewer=world.users["reviewer"])
     assert exc.value.code == "different_unit" and finding.status == "submitted"
+
+
+@pytest.mark.parametrize("bad", ["需补充\x1e照片", "需补充\x00", "需补充\ud800"])
+@pytest.mark.parametrize("act", ["return", "reopen", "merge"])
+def test_decision_notes_are_checked_at_the_boundary(world, finding, bad, act):
+    """A note typed on the desk reaches phones and the audit log: control characters are refused there too."""
+    reviewer = world.users["reviewer"]
+    other = make_finding(make_visit(world.targets[0], world.users["inspector1"]), world.users["inspector1"])
+    if act == "reopen":
+        services.decide(finding, "confirm", reviewer=reviewer)
+        db.session.commit()
+    calls = {"return": lambda: services.decide(finding, "return", reviewer=reviewer, note=bad),
+             "reopen": lambda: services.reopen(finding, reviewer=reviewer, note=bad),
+             "merge": lambda: services.merge_findings(finding, other, reviewer=reviewer, note=bad)}
+    status = finding.status
+    with pytest.raises(ReviewError) as exc:
+        calls[act]()
+    assert exc.value.code == "invalid_text" and "审核意见" in exc.value.message
+    assert finding.status == status
