@@ -20,12 +20,31 @@ def test_login_page_is_chinese(client):
     assert "登录" in page and 'lang="zh-CN"' in page
 
 
+def _session_user(client) -> str | None:
+    """The Flask-Login user id ("<id>:<session generation>") the client's session cookie carries."""
+    with client.session_transaction() as session:
+        return session.get("_user_id")
+
+
 def test_login_and_logout(client, auth, world):
+    user = world.users["reviewer"]
+    generation = user.session_generation or 0
     response = auth.login("reviewer")
-    assert response.status_code == 302
-    assert client.get("/home").status_code in (200, 302)
-    auth.logout()
-    assert client.get("/home").status_code == 302
+    assert response.status_code == 302 and response.headers["Location"] == "/home"
+    assert _session_user(client) == f"{user.id}:{generation}"
+    response = client.get("/home")
+    assert response.status_code == 302 and response.headers["Location"] == "/review/"  # the reviewer's desk
+    assert client.get("/account/devices").status_code == 200
+
+    response = auth.logout()
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert _session_user(client) is None  # this browser is signed out
+    db.session.expire_all()
+    assert user.session_generation == generation + 1  # and every other session of the user has ended
+    response = client.get("/account/devices")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    response = client.get("/home")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
 def test_wrong_password_is_refused_with_a_generic_message(client, auth, world):
