@@ -1,6 +1,6 @@
 """Draft a circular's body from plain facts about confirmed findings, and turn edited text into blocks.
 
-Nothing here touches the database: services.py gathers the facts. The body text the reviewer edits is
+Nothing here touches the database: assemble.py gathers the facts. The body text the reviewer edits is
 one paragraph per line; a line starting with （一） / 1. / （1） is a level-2 heading, a numbered item or a
 numbered sub-item, and its number is rewritten in order when the document is built, so reordering
 paragraphs never leaves the numbering wrong.

@@ -39,9 +39,9 @@ class ChangeEvent(db.Model):
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)  # who should receive it
-    entity_type: Mapped[str] = mapped_column(String(16))  # finding / visit
+    entity_type: Mapped[str] = mapped_column(String(16))  # finding (the only type changes.py emits so far)
     entity_id: Mapped[str] = mapped_column(String(36), index=True)
-    kind: Mapped[str] = mapped_column(String(32))  # review / conflict_resolved / edited
+    kind: Mapped[str] = mapped_column(String(32))  # review / edited / conflict / conflict_resolved / linked
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
