@@ -127,15 +127,29 @@ def activation_problems(campaign: Campaign) -> list[str]:
     return problems
 
 
+def transition_refusal(campaign: Campaign, action: str, *, actor) -> str | None:
+    """Say why this actor may not apply this status change now (None when they may)."""
+    if action not in TRANSITIONS:
+        return "未知的操作"
+    source, _, _, verb = TRANSITIONS[action]
+    if campaign.status != source:
+        return f"专项行动当前为“{campaign.status_label}”，不能{verb}"
+    if action == "reopen" and getattr(actor, "role", None) != ADMIN:
+        return "只有系统管理员可以重新开启已结束的专项行动"
+    return None
+
+
+def can_transition(campaign: Campaign, action: str, *, actor) -> bool:
+    """Tell whether the actor may apply this status change now (activation problems aside)."""
+    return transition_refusal(campaign, action, actor=actor) is None
+
+
 def transition(campaign: Campaign, action: str, *, actor, ip: str = "") -> None:
     """Move a campaign along draft → active → closed; only an admin may reopen a closed one."""
-    if action not in TRANSITIONS:
-        raise CampaignError("未知的操作")
+    refusal = transition_refusal(campaign, action, actor=actor)
+    if refusal:
+        raise CampaignError(refusal)
     source, target, audit_action, verb = TRANSITIONS[action]
-    if campaign.status != source:
-        raise CampaignError(f"专项行动当前为“{campaign.status_label}”，不能{verb}")
-    if action == "reopen" and getattr(actor, "role", None) != ADMIN:
-        raise CampaignError("只有系统管理员可以重新开启已结束的专项行动")
     if action == "activate":
         problems = activation_problems(campaign)
         if problems:

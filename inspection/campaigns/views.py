@@ -125,7 +125,8 @@ def detail(campaign_id: int):
     return render_template("campaigns/detail.html", campaign=campaign, progress=progress,
                            visited=sum(1 for p in progress.values() if p.visited),
                            findings=sum(p.findings for p in progress.values()),
-                           problems=services.activation_problems(campaign) if campaign.status == "draft" else [])
+                           problems=services.activation_problems(campaign) if campaign.status == "draft" else [],
+                           can=lambda action: services.can_transition(campaign, action, actor=current_user))
 
 
 @bp.route("/<int:campaign_id>/status", methods=["GET", "POST"])
@@ -149,11 +150,10 @@ def status(campaign_id: int):
                 db.session.commit()
                 flash(f"专项行动“{campaign.title}”已{services.TRANSITIONS[action][3]}", "success")
                 return _detail(campaign)
-    source, _, _, verb = services.TRANSITIONS[action]
-    allowed = campaign.status == source and (action != "reopen" or current_user.role == ADMIN)
-    problems = services.activation_problems(campaign) if action == "activate" and allowed else []
+    refusal = services.transition_refusal(campaign, action, actor=current_user)
+    problems = services.activation_problems(campaign) if action == "activate" and not refusal else []
     return render_template("campaigns/status.html", campaign=campaign, action=action, problems=problems,
-                           verb=verb, allowed=allowed)
+                           verb=services.TRANSITIONS[action][3], refusal=refusal)
 
 
 def _team_form(campaign: Campaign, team: Team | None):

@@ -199,3 +199,29 @@ def test_progress_counts_visits_and_findings(world):
     counts = services.summary_counts([world.campaign.id, world.draft_campaign.id])
     assert counts[world.campaign.id] == {"teams": 2, "targets": 3, "visited": 2, "findings": 3}
     assert counts[world.draft_campaign.id] == {"teams": 1, "targets": 1, "visited": 0, "findings": 0}
+
+
+def test_can_transition_is_the_rule_transition_applies(world):
+    """The status page and the campaign page ask can_transition; only an admin may reopen, from closed only."""
+    campaign, coordinator, admin = world.campaign, world.users["coordinator"], world.users["admin"]
+    assert services.can_transition(campaign, "close", actor=coordinator)
+    assert not services.can_transition(campaign, "reopen", actor=admin)  # still active
+    assert not services.can_transition(campaign, "no_such_action", actor=admin)
+    services.transition(campaign, "close", actor=coordinator)
+    assert not services.can_transition(campaign, "reopen", actor=coordinator)
+    assert services.transition_refusal(campaign, "reopen", actor=coordinator) == \
+        "只有系统管理员可以重新开启已结束的专项行动"
+    assert services.can_transition(campaign, "reopen", actor=admin)
+    assert not services.can_transition(campaign, "close", actor=admin)
+
+
+def test_the_reopen_button_follows_can_transition(client, auth, world):
+    """A closed campaign's page offers 重新开启 to an admin only."""
+    services.transition(world.campaign, "close", actor=world.users["coordinator"])
+    db.session.commit()
+    reopen = f'/campaigns/{world.campaign.id}/status?action=reopen'
+    auth.login("coordinator")
+    assert reopen not in client.get(f"/campaigns/{world.campaign.id}").get_data(as_text=True)
+    auth.logout()
+    auth.login("admin")
+    assert reopen in client.get(f"/campaigns/{world.campaign.id}").get_data(as_text=True)
