@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..core.forms import BaseForm, strip
 from .models import SECURITY_LEVELS, URGENCIES
@@ -23,6 +23,17 @@ class NewCircularForm(BaseForm):
     source = RadioField("问题来源", choices={"campaign": "某次专项行动中全部已确认的问题",
                                           "picked": "在下方列表中手工挑选已确认的问题"}, default="campaign")
     campaign_id = SelectField("专项行动", coerce=_int_or_none, validate_choice=False)
+
+    def validate_campaign_id(self, field) -> None:
+        """Require one of the offered campaigns when the draft is made from a campaign."""
+        if self.source.data == "campaign" and (field.data is None or str(field.data) not in field.choices):
+            raise ValidationError("请选择专项行动")
+
+    def chosen_campaign(self, campaigns):
+        """Return the campaign the draft is made from, or None when findings are picked by hand."""
+        if self.source.data != "campaign":
+            return None
+        return next(c for c in campaigns if c.id == self.campaign_id.data)
 
 
 class CircularForm(BaseForm):

@@ -77,13 +77,9 @@ def new():
     picked = request.form.getlist("finding_ids")
     if form.validate_on_submit():
         organ = next(o for o in organs if o.id == form.organ_id.data)
-        campaign = next((c for c in campaigns if c.id == form.campaign_id.data), None)
         try:
-            if form.source.data == "campaign" and campaign is None:
-                raise services.CircularError("请选择专项行动")
             circular = services.create_circular(organ, actor=current_user, title=form.title.data,
-                                                campaign=campaign if form.source.data == "campaign" else None,
-                                                finding_ids=picked)
+                                                campaign=form.chosen_campaign(campaigns), finding_ids=picked)
         except (services.CircularError, ValueError) as exc:
             db.session.rollback()
             flash(getattr(exc, "message", "请选择至少一个已确认的问题"), "error")

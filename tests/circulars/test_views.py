@@ -132,3 +132,32 @@ def test_issued_circular_cannot_be_edited_through_the_pages(world, client, auth)
     db.session.expire_all()
     assert db.session.get(CircularSection, section.id).body == before
     assert client.get(f"/circulars/{draft.id}/edit").status_code == 302
+
+
+def test_the_new_circular_form_requires_an_offered_campaign(app, world):
+    """The campaign requirement lives in NewCircularForm: none chosen, or one not offered, is a field error."""
+    from inspection.circulars.forms import NewCircularForm
+
+    def form(**data):
+        with app.test_request_context("/circulars/new", method="POST",
+                                      data={"organ_id": "1", "title": "关于明察暗访情况的通报", **data}):
+            f = NewCircularForm(meta={"csrf": False})
+            f.organ_id.choices = {"1": "机关"}
+            f.campaign_id.choices = {"": "（请选择）", str(world.campaign.id): world.campaign.title}
+            valid = f.validate()
+            return valid, f.errors.get("campaign_id"), f.chosen_campaign([world.campaign]) if valid else None
+
+    assert form(source="campaign", campaign_id="")[:2] == (False, ["请选择专项行动"])
+    assert form(source="campaign", campaign_id="99999")[:2] == (False, ["请选择专项行动"])
+    assert form(source="campaign", campaign_id=str(world.campaign.id)) == (True, None, world.campaign)
+    assert form(source="picked", campaign_id="") == (True, None, None)
+
+
+def test_a_draft_from_no_campaign_is_refused_on_the_page(world, client, auth):
+    """Choosing 某次专项行动 without a campaign shows the field's error and makes no draft."""
+    organ = make_organ()
+    db.session.commit()
+    auth.login("reviewer")
+    page = client.post("/circulars/new", data={"organ_id": organ.id, "title": "关于明察暗访情况的通报",
+                                               "source": "campaign", "campaign_id": ""}).get_data(as_text=True)
+    assert "请选择专项行动" in page and db.session.scalar(select(Circular)) is None
