@@ -11,7 +11,7 @@ from .access import EDITORS
 from .drafting import SECTION_LABELS
 from .forms import NewSectionForm, SectionForm
 from .models import CircularSection
-from .views import bp, visible_circular
+from .blueprint import bp, visible_circular
 
 
 def _section(circular_id: int, section_id: int) -> CircularSection:

@@ -6,11 +6,12 @@ from flask_login import current_user
 
 from ..auth.access import hidden_404, roles_required
 from ..auth.roles import LIAISON
+from ..core.responses import pdf_response
 from ..extensions import db
 from . import issuing
 from .access import inbox_query, liaison_copy
+from .blueprint import bp, render_settings
 from .models import Circular
-from .views import bp, pdf_response, render_settings
 
 
 @bp.route("/inbox")

@@ -13,7 +13,7 @@ from .forms import CounterForm, OrganForm
 from .models import IssuingOrgan
 from .organs import counters, create_organ, set_counter, update_organ
 from .services import CircularError
-from .views import bp
+from .blueprint import bp
 
 
 @bp.route("/circulars/organs")

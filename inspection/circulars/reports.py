@@ -23,7 +23,8 @@ from ..sqltypes import utcnow
 from ..visits.models import ANSWER_RESULTS, Visit
 from .assemble import photo_entries
 from .issuing import glyph_message
-from .views import bp, pdf_response
+from ..core.responses import pdf_response
+from .blueprint import bp
 
 WARNING_UNREVIEWED = "内部资料 未经审核 不得外传"
 WARNING_REVIEWED = "内部资料 不得外传"

@@ -1,14 +1,13 @@
 """Circular pages: list, create, the draft's page, metadata, preview PDF, issue, corrections, copies.
 
-The section editor, the liaison inbox, issuing organs and the visit report live in editor.py, inbox.py,
-organ_views.py and reports.py, on this same blueprint.
+The section editor, the liaison inbox and issuing organs live in editor.py, inbox.py and organ_views.py,
+on the same blueprint (blueprint.py).
 """
 from __future__ import annotations
 
-import io
 import logging
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,40 +15,19 @@ from ..auth.access import hidden_404, roles_required
 from ..auth.roles import ADMIN, COORDINATOR, REVIEWER
 from ..campaigns.models import Campaign
 from ..campaigns.visibility import campaigns_query
+from ..core.responses import pdf_response
 from ..extensions import db
 from ..findings.models import Finding
 from ..units.models import Unit
 from . import issuing, services
-from .access import EDITORS, READERS, can_see_circular, circulars_query
+from .access import EDITORS, READERS, circulars_query
+from .blueprint import bp, render_settings, visible_circular
 from .forms import CircularForm, NewCircularForm
 from .models import CIRCULAR_STATUSES, Circular, CircularCopy
 from .organs import active_organs
 from .pages import detail_context
 
 logger = logging.getLogger(__name__)
-
-bp = Blueprint("circulars", __name__)
-
-
-def render_settings() -> issuing.RenderSettings:
-    """Return where PDFs find photos and fonts and where issued ones are kept, from the config."""
-    return issuing.RenderSettings.from_config(current_app.config)
-
-
-def visible_circular(circular_id: int) -> Circular:
-    """Load a circular the current user may see, or answer 404."""
-    circular = db.session.get(Circular, circular_id)
-    if not can_see_circular(current_user, circular):
-        hidden_404()
-    return circular
-
-
-def pdf_response(data: bytes, filename: str, *, download: bool):
-    """Send PDF bytes, inline or as a download, never cached by shared caches."""
-    response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=download,
-                         download_name=filename)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.route("/circulars/")
@@ -210,5 +188,3 @@ def copy_download(copy_id: int):
     db.session.commit()
     return pdf_response(data, f"{copy.circular.doc_number}-{copy.copy_number}-{copy.unit.name}.pdf", download=True)
 
-
-from . import editor, inbox, organ_views, reports  # noqa: E402,F401  (their routes join this blueprint)

@@ -11,8 +11,9 @@ from ..extensions import db
 from ..findings.models import FINDING_STATUSES, Finding
 from ..visits.services import VisitConflictError, settle_conflict
 from . import queries, services
+from .blueprint import REVIEW_ROLES, bp, load_finding, request_filter
+from .pages import render_finding
 from .services import ReviewError
-from .views import REVIEW_ROLES, bp, load_finding, render_finding, request_filter
 
 MAX_PERSONS = 30
 DONE = {"confirm": "已确认该问题", "return": "已退回暗访组补充", "reject": "已不予采纳该问题"}

@@ -10,7 +10,6 @@ import tempfile
 import weakref
 from datetime import datetime
 from itertools import islice
-from urllib.parse import quote
 
 from flask import Response, render_template, request, stream_with_context, url_for
 from flask_login import current_user
@@ -18,6 +17,7 @@ from sqlalchemy import func, select
 
 from ..audit.services import record
 from ..campaigns.models import Campaign
+from ..core.responses import file_chunks, remove_file, set_attachment
 from ..core.templating import CST
 from ..extensions import db
 from ..findings.models import Finding
@@ -27,7 +27,7 @@ from ..stats.filters import STATUS_CHOICES, FindingFilter, finding_conditions
 from ..stats.paragraph import statistics_paragraph
 from ..stats.queries import statistics
 from . import queries
-from .views import REVIEW_ROLES, bp, request_filter
+from .blueprint import REVIEW_ROLES, bp, request_filter
 
 PREVIEW_ROWS = 100
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,14 +86,14 @@ def ledger_xlsx():
             count = ledger.write_ledger_xlsx(handle, ledger.ledger_rows(flt, photo_url=photo_url_maker()), sheet,
                                              title=_title(flt))
     except BaseException:
-        _remove(path)
+        remove_file(path)
         raise
     _audit_export("xlsx", flt, count)
     db.session.commit()
-    response = Response(_file_chunks(path), mimetype=XLSX_MIME)
+    response = Response(file_chunks(path), mimetype=XLSX_MIME)
     response.content_length = os.path.getsize(path)
-    weakref.finalize(response, _remove, path)  # the file goes when the response does, read or not
-    _attachment(response, f"问题台账-{datetime.now(CST):%Y%m%d-%H%M}.xlsx", "ledger.xlsx")
+    weakref.finalize(response, remove_file, path)  # the file goes when the response does, read or not
+    set_attachment(response, f"问题台账-{datetime.now(CST):%Y%m%d-%H%M}.xlsx", "ledger.xlsx")
     return response
 
 
@@ -107,28 +107,6 @@ def ledger_csv():
     db.session.commit()
     chunks = ledger.csv_chunks(ledger.ledger_rows(flt, photo_url=photo_url_maker()), title=title)
     response = Response(stream_with_context(chunks), mimetype="text/csv")
-    _attachment(response, f"问题台账-{datetime.now(CST):%Y%m%d-%H%M}.csv", "ledger.csv")
+    set_attachment(response, f"问题台账-{datetime.now(CST):%Y%m%d-%H%M}.csv", "ledger.csv")
     return response
-
-
-def _attachment(response: Response, name: str, ascii_name: str) -> None:
-    """Mark a response as a download with a Chinese file name, never cached."""
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(name, safe='')}")
-    response.headers["Cache-Control"] = "no-store"
-
-
-def _file_chunks(path: str, size: int = 256 * 1024):
-    """Yield a file's bytes in chunks, opening it only when the response is read."""
-    with open(path, "rb") as handle:
-        while chunk := handle.read(size):
-            yield chunk
-
-
-def _remove(path: str) -> None:
-    """Delete a temporary export file if it is still there."""
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
 
