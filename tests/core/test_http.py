@@ -11,7 +11,7 @@ from inspection.core.security import HSTS
 from inspection.extensions import db
 
 from ..factories import PASSWORD
-from ..sync.helpers import jpeg
+from ..records import jpeg
 
 
 def test_405_names_the_allowed_methods_on_the_api_and_on_pages(client):

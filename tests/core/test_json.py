@@ -11,7 +11,7 @@ from inspection.core.json import MAX_DEPTH, MalformedJSON, nesting_depth, parse_
 from inspection.extensions import db
 from inspection.sync.models import SyncBatch
 
-from ..sync.helpers import visit_record
+from ..records import visit_record
 
 
 def _post(client, url, body: str | bytes, headers=None):

@@ -15,7 +15,7 @@ import inspection
 from inspection.core import schemas as core_schemas
 from inspection.core.schemas import Schema
 
-from ..sync.helpers import push, visit_record
+from ..records import push, visit_record
 
 WORD = re.compile(r"[A-Za-z]{4,}")
 TECHNICAL = {"null", "true", "false", "JSON", "UUID", "YYYY", "IPv4", "IPv6"}  # names, not English prose

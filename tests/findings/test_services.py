@@ -12,8 +12,7 @@ from inspection.findings.models import Finding, FindingPhoto
 from inspection.findings.services import bump_fields, finding_data, missing_photos
 from inspection.sync.models import ChangeEvent, RecordVersion
 
-from ..sync.helpers import finding_record, jpeg, visit_record
-from ..sync.service_helpers import apply, status_of
+from ..records import apply, finding_record, jpeg, status_of, visit_record
 
 SHA_X = "a" * 64
 SHA_Y = "b" * 64

@@ -13,7 +13,7 @@ from inspection.extensions import db
 from inspection.findings.services import missing_photos
 from inspection.visits.models import Visit
 
-from ..sync.helpers import finding_record, jpeg, push, visit_record
+from ..records import finding_record, jpeg, push, visit_record
 
 VARIANTS = ("original", "display", "thumb")
 

@@ -15,7 +15,7 @@ from inspection.findings.models import FindingPhoto
 from inspection.photos.models import Photo
 from inspection.photos.storage import variant_path
 
-from ..sync.helpers import finding_record, jpeg, push, visit_record
+from ..records import finding_record, jpeg, push, visit_record
 
 
 def put(client, headers, data, sha=None, content_type="image/jpeg"):

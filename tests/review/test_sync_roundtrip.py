@@ -10,7 +10,7 @@ from inspection.extensions import db
 from inspection.findings.models import Finding
 from inspection.visits.models import Visit
 
-from ..sync.helpers import finding_record, push, statuses, visit_record
+from ..records import finding_record, push, statuses, visit_record
 
 
 def changes(client, headers, since=0):

@@ -12,7 +12,7 @@ from inspection.findings.models import Finding
 from inspection.sync.models import ChangeEvent, SyncBatch
 from inspection.visits.models import ChecklistAnswer, Visit
 
-from .helpers import finding_record, push, statuses, visit_record
+from ..records import finding_record, push, statuses, visit_record
 
 
 def count(model) -> int:
@@ -207,7 +207,7 @@ def test_only_inspectors_push_and_outsiders_learn_nothing(client, world, token_f
 
 
 def test_sync_results_name_the_photos_still_missing(client, world, h1):
-    from .helpers import jpeg
+    from ..records import jpeg
 
     data, sha = jpeg(1)
     _, absent = jpeg(2)

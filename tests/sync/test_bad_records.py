@@ -16,7 +16,7 @@ from inspection.sync.models import SyncBatch
 from inspection.visits import services as visit_services
 from inspection.visits.models import Visit
 
-from .helpers import finding_record, push, statuses, visit_record
+from ..records import finding_record, push, statuses, visit_record
 
 
 def count(model, *where) -> int:

@@ -15,7 +15,7 @@ from inspection.sync.context import ApplyContext
 from inspection.sync.models import RecordVersion, SyncBatch
 from inspection.visits.models import Visit
 
-from .helpers import finding_record, push, statuses, visit_record
+from ..records import finding_record, push, statuses, visit_record
 
 
 def count(model) -> int:

@@ -12,7 +12,7 @@ from inspection.sync import services as sync_services
 from inspection.sync.models import SyncBatch
 from inspection.visits.models import Visit
 
-from .helpers import finding_record, push, statuses, visit_record
+from ..records import finding_record, push, statuses, visit_record
 
 
 def count(model, *where) -> int:

@@ -20,7 +20,7 @@ from inspection.sync.openapi import EXAMPLES, OPERATIONS, build_spec
 from inspection.sync.schemas import FindingDataSchema, SyncRequestSchema, VisitDataSchema
 
 from ..factories import PASSWORD
-from .helpers import finding_record, jpeg, push, visit_record
+from ..records import finding_record, jpeg, push, visit_record
 
 STATUS = re.compile(r"^\d{3}$")
 

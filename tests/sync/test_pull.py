@@ -8,7 +8,7 @@ from inspection.extensions import db
 from inspection.findings.models import Finding
 from inspection.sync.changes import emit_finding_change
 
-from .helpers import finding_record, push, visit_record
+from ..records import finding_record, push, visit_record
 
 
 def test_bootstrap_gives_only_the_teams_targets_in_active_campaigns(client, world, h1):

@@ -10,8 +10,7 @@ from inspection.extensions import db
 from inspection.sync.models import RecordVersion
 from inspection.visits.models import Visit
 
-from ..sync.helpers import visit_record
-from ..sync.service_helpers import apply, status_of
+from ..records import apply, status_of, visit_record
 
 ANSWERS = [{"item_code": "A01", "result": "fail", "note": "签到册缺3人"},
            {"item_code": "A02", "result": "pass", "note": ""}]

@@ -1,4 +1,7 @@
-"""Build sync records and push them the way the field app does."""
+"""Records as a phone sends them: build visit and finding records, push them over HTTP or apply them directly.
+
+Shared by the sync, findings, visits, photos, review and core tests.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -6,6 +9,11 @@ import io
 import uuid
 
 from PIL import Image
+
+from inspection.extensions import db
+from inspection.sqltypes import utcnow
+from inspection.sync.applier import apply_records
+from inspection.sync.schemas import SyncRequestSchema
 
 START = "2026-11-20T09:30:00+08:00"
 
@@ -48,3 +56,17 @@ def jpeg(seed: int = 0, size=(64, 48)) -> tuple[bytes, str]:
     image.save(out, "JPEG", quality=85)
     data = out.getvalue()
     return data, hashlib.sha256(data).hexdigest()
+
+
+def apply(user, records, *, device: str = "phone-A") -> list[dict]:
+    """Apply records for `user` as one batch (validated like the API, no HTTP), commit; return the results."""
+    envelope = SyncRequestSchema().load({"device_id": device, "batch_id": str(uuid.uuid4()), "records": records})
+    results = apply_records(user, envelope["records"], device_id=device, now=utcnow())
+    db.session.commit()
+    db.session.expire_all()
+    return results
+
+
+def status_of(results) -> list[str]:
+    """The per-record statuses of applied results."""
+    return [r["status"] for r in results]
