@@ -1,5 +1,6 @@
 // The sync API over HTTPS with the device token; every failure becomes an ApiError with a stable code.
 import { config } from './config.js';
+import { bearer } from './session.js';
 
 /** An API failure: HTTP status (0 when the network failed), the server's code, message and details. */
 export class ApiError extends Error {
@@ -16,14 +17,7 @@ export class ApiError extends Error {
   }
 }
 
-let token = null;
-
-/** Use this bearer token for every later request (null to forget it). */
-export function setToken(value) {
-  token = value;
-}
-
-function headers(extra = {}) {
+function headers(extra = {}, token = bearer()) {
   const out = { Accept: 'application/json', ...extra };
   if (token) out.Authorization = `Bearer ${token}`;
   return out;
@@ -37,15 +31,15 @@ async function errorFrom(response) {
     (e && e.message) || `服务器返回 ${response.status}`, (e && e.details) || {});
 }
 
-/** Call the API; resolve with the parsed JSON (or null for 204), reject with ApiError. */
-export async function call(method, path, body, { timeout = 60000 } = {}) {
+/** Call the API (with the session's token, or `token`); resolve with the parsed JSON (or null for 204), reject with ApiError. */
+export async function call(method, path, body, { timeout = 60000, token = bearer() } = {}) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeout);
   let response;
   try {
     response = await fetch(config.apiBase + path, {
       method,
-      headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }, token),
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'omit',
       cache: 'no-store',

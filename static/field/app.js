@@ -1,9 +1,8 @@
 // The field app's entry: theme, discretion veil, service worker and updates, routing, sync triggers.
-import { events, kvGet, open, TAB_ID } from './db.js';
-import { setToken } from './api.js';
+import { allPhotos, allRecords, events, open, TAB_ID } from './db.js';
+import { loadSession } from './session.js';
 import { currentProgress, syncNow, syncSoon } from './sync.js';
 import { outboxSummary } from './model.js';
-import { allPhotos, allRecords } from './db.js';
 import { bytes, h, mount } from './util.js';
 import { T } from './text.js';
 import { applyTheme } from './theme.js';
@@ -40,9 +39,8 @@ function parseHash() {
 /** Render the screen named by the URL hash (or sign-in when the phone holds no session). */
 async function route({ keepScroll = false } = {}) {
   const token = ++active.token;
-  const session = await kvGet('session');
+  const session = await loadSession();
   const { module, params } = session && session.token ? parseHash() : { module: login, params: {} };
-  if (session && session.token) setToken(session.token);
   const sameScreen = active.module === module && active.params && active.params.id === params.id;
   const fragment = document.createElement('div');
   await module.render(fragment, params, { session, rerender: () => refresh() });
@@ -142,7 +140,7 @@ function showProgress(p) {
 let chromeTimer = null;
 function chromeSoon() {
   clearTimeout(chromeTimer);
-  chromeTimer = setTimeout(async () => updateChrome(await kvGet('session')), 60);
+  chromeTimer = setTimeout(async () => updateChrome(await loadSession()), 60);
 }
 
 events.addEventListener('records', (e) => {
@@ -193,7 +191,7 @@ async function start() {
   await open();
   await route();
   setupServiceWorker().catch(() => {});
-  const session = await kvGet('session');
+  const session = await loadSession();
   if (session && session.token && !session.invalid) syncNow();
 }
 

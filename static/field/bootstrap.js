@@ -1,46 +1,23 @@
-// The assignments kept for offline days, read into one shape whatever the server's field names.
+// The assignments kept for offline days (the server's BootstrapSchema), in the shape the screens use.
 import { kvGet } from './db.js';
 import { applyServerLimits } from './config.js';
 
-function unitOf(target, units) {
-  const unit = target.unit || units.get(target.unit_id) || {};
-  return { id: target.unit_id ?? unit.id, name: unit.name || target.unit_name || '',
-    label: unit.short_name || target.unit_short_name || unit.name || target.unit_name || '' };
-}
-
-function normaliseItems(items) {
-  return (items || []).map((it) => ({ code: it.code, category: it.category, text: it.text,
-    guidance: it.guidance || '', photoRequired: !!(it.photo_required ?? it.photoRequired), position: it.position ?? 0 }))
-    .sort((a, b) => a.position - b.position);
-}
-
-/** Turn the server's bootstrap document into {user, campaigns, checklists, units}. */
-export function normalise(data) {
-  if (!data) return null;
-  const units = new Map((data.units || []).map((u) => [u.id, u]));
-  const checklists = new Map();
-  const lists = Array.isArray(data.checklists) ? data.checklists : Object.values(data.checklists || {});
-  for (const list of lists) checklists.set(list.id, { id: list.id, name: list.name, version: list.version,
-    items: normaliseItems(list.items) });
-  const campaigns = (data.campaigns || []).map((c) => {
-    if (c.checklist && c.checklist.items && !checklists.has(c.checklist.id)) {
-      checklists.set(c.checklist.id, { id: c.checklist.id, name: c.checklist.name, version: c.checklist.version,
-        items: normaliseItems(c.checklist.items) });
-    }
-    const teams = new Map((c.teams || []).map((t) => [t.id, t]));
-    return {
-      id: c.id, title: c.title, status: c.status || 'active', start: c.start_date, end: c.end_date,
-      checklistId: c.checklist_id ?? (c.checklist && c.checklist.id),
-      targets: (c.targets || []).map((t) => {
-        const unit = unitOf(t, units);
-        return { id: t.id, campaignId: c.id, unitId: unit.id, unitName: unit.name, label: unit.label,
-          plannedStart: t.planned_start, plannedEnd: t.planned_end, note: t.note || '',
-          teamName: (teams.get(t.team_id) || t.team || {}).name || '',
-          doneAt: t.last_visit_at || t.visited_at || null };
-      }),
-    };
-  });
-  return { user: data.user || null, campaigns, checklists, units };
+/** Turn the server's bootstrap document into what the screens read: {campaigns, checklists}. */
+function normalise(data) {
+  const units = new Map(data.units.map((u) => [u.id, u]));
+  const checklists = new Map(data.checklists.map((list) => [list.id, {
+    items: list.items.map((it) => ({ code: it.code, category: it.category, text: it.text, guidance: it.guidance,
+      photoRequired: it.photo_required })),  // sent in position order
+  }]));
+  const campaigns = data.campaigns.map((c) => ({
+    id: c.id, title: c.title, start: c.start_date, end: c.end_date, checklistId: c.checklist_id,
+    targets: c.targets.map((t) => {
+      const unit = units.get(t.unit_id);
+      return { id: t.id, unitName: unit.name, label: unit.short_name || unit.name, plannedStart: t.planned_start,
+        plannedEnd: t.planned_end, doneAt: t.last_visit_at };
+    }),
+  }));
+  return { campaigns, checklists };
 }
 
 let cache = { at: null, value: null };

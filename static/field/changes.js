@@ -1,7 +1,6 @@
 // The change feed: review outcomes become notices, others' edits update an idle copy of a record.
 import { call } from './api.js';
 import { announce, kvGet, req, tx } from './db.js';
-import { now } from './util.js';
 
 /** Pull review outcomes ("需补充" and the like) for my records since the last cursor. */
 export async function pullChanges() {
@@ -9,13 +8,13 @@ export async function pullChanges() {
     const cursor = await kvGet('cursor');
     const query = cursor != null ? `?since=${encodeURIComponent(cursor)}` : '';
     const response = await call('GET', `/changes${query}`);
-    const changes = response.changes || response.events || response.items || [];
+    const { changes } = response;
     await tx(['records', 'notices', 'kv'], 'readwrite', async (t) => {
       for (const change of changes) await applyChange(t, change);
-      if (response.cursor != null) await req(t.objectStore('kv').put(response.cursor, 'cursor'));
+      await req(t.objectStore('kv').put(response.cursor, 'cursor'));
     });
-    if (changes.length) announce({ type: 'records', ids: changes.map((c) => String(c.entity_id || c.id)) });
-    if (!response.has_more || response.cursor == null || response.cursor === cursor) return;
+    if (changes.length) announce({ type: 'records', ids: changes.map((c) => c.entity_id) });
+    if (!response.has_more || response.cursor === cursor) return;
   }
 }
 
@@ -35,10 +34,10 @@ function applyField(record, name, value) {
 
 /** Apply one change from the server: review outcomes become notices; others' edits update an idle copy. */
 async function applyChange(t, change) {
-  const id = String(change.entity_id || '');
-  if (!id || (change.entity_type && change.entity_type !== 'finding')) return;
-  const body = change.payload || {};
-  const at = change.created_at || now();
+  if (change.entity_type !== 'finding') return;  // the only type the server emits so far
+  const id = change.entity_id;
+  const body = change.payload;
+  const at = change.created_at;
   const notices = t.objectStore('notices');
   const store = t.objectStore('records');
   const record = await req(store.get(id));

@@ -3,7 +3,7 @@
 
 const DB_NAME = 'field';
 const DB_VERSION = 1;
-export const STORES = ['kv', 'records', 'photos', 'notices'];
+const STORES = ['kv', 'records', 'photos', 'notices'];
 
 let opening = null;
 
@@ -63,31 +63,13 @@ export async function tx(stores, mode, fn) {
 
 export const kvGet = (key) => tx(['kv'], 'readonly', (t) => req(t.objectStore('kv').get(key)));
 export const kvSet = (key, value) => tx(['kv'], 'readwrite', (t) => req(t.objectStore('kv').put(value, key)));
-export const kvDel = (key) => tx(['kv'], 'readwrite', (t) => req(t.objectStore('kv').delete(key)));
 
 export const getRecord = (id) => tx(['records'], 'readonly', (t) => req(t.objectStore('records').get(id)));
 export const allRecords = () => tx(['records'], 'readonly', (t) => req(t.objectStore('records').getAll()));
 export const findingsOf = (visitId) => tx(['records'], 'readonly',
   (t) => req(t.objectStore('records').index('visit_id').getAll(visitId)));
-export const visitsAt = (targetId) => tx(['records'], 'readonly',
-  (t) => req(t.objectStore('records').index('target_id').getAll(targetId)));
-export const getPhoto = (sha) => tx(['photos'], 'readonly', (t) => req(t.objectStore('photos').get(sha)));
 export const allPhotos = () => tx(['photos'], 'readonly', (t) => req(t.objectStore('photos').getAll()));
 export const allNotices = () => tx(['notices'], 'readonly', (t) => req(t.objectStore('notices').getAll()));
-
-/** Read-modify-write one record atomically (other tabs' writes are serialised by IndexedDB). */
-export async function updateRecord(id, mutate) {
-  const record = await tx(['records'], 'readwrite', async (t) => {
-    const store = t.objectStore('records');
-    const current = await req(store.get(id));
-    if (!current) return null;
-    const next = mutate(current) || current;
-    await req(store.put(next));
-    return next;
-  });
-  if (record) announce({ type: 'records', ids: [id] });
-  return record;
-}
 
 /** Delete everything on the phone (sign-out). */
 export async function wipe() {

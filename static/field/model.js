@@ -1,9 +1,35 @@
 // The phone's records: visits and findings as drafts, then in the outbox; ids fixed at creation.
-import { announce, getRecord, isQuotaError, req, tx } from './db.js';
+import { announce, isQuotaError, req, tx } from './db.js';
+import { delivered, everSent } from './state.js';
 import { now, uuid } from './util.js';
+
+/**
+ * A visit or finding on the phone (IndexedDB `records`), from its draft to the server's last answer.
+ * @typedef {object} FieldRecord
+ * @property {string} id UUID v4, fixed when the draft is created and sent under it ever after
+ * @property {'visit'|'finding'} type
+ * @property {object} data the fields sent to the server (`payload()` builds the sync API's shape from them)
+ * @property {boolean} queued in the outbox (its visit has ended), not a draft
+ * @property {number} rev local revision, raised by every change
+ * @property {number} acked_rev the highest revision the server has answered
+ * @property {?number} base_version the server's version this copy is based on (null until first accepted)
+ * @property {?{status: string, version: ?number, missing_photos: string[], errors: object, codes: object,
+ *   conflicts: object, message: string, code: string, at: string}} result the server's last answer
+ * @property {{count: number, rev: number, at: string, retry_at: string, status: number, code: string,
+ *   message: string}} [attention] set aside: the server kept failing on it alone
+ * @property {boolean} [solo] from a split batch: goes one per batch
+ * @property {{status: string, note: string, at: string}} [review] the latest review outcome pulled
+ * @property {string} [visit_id] a finding's visit
+ * @property {number} [target_id] a visit's target
+ * @property {number} [campaign_id] a visit's campaign
+ * @property {string} [label] a visit's unit label
+ * @property {string} created_at
+ * @property {string} updated_at
+ */
 
 export class StorageFullError extends Error {}
 
+/** A new record's bookkeeping; the caller adds its data. @returns {FieldRecord} */
 function base(type) {
   const t = now();
   return { id: uuid(), type, queued: false, rev: 1, acked_rev: 0, base_version: null, result: null,
@@ -134,11 +160,6 @@ export function endVisit(visitId) {
   });
 }
 
-/** Tell whether a record has ever been answered by the server. */
-export function everSent(record) {
-  return record.acked_rev > 0 || !!record.result;
-}
-
 /** Delete a finding that never left the phone, and its photos no other record uses. */
 export function deleteFinding(id) {
   return write(['records', 'photos'], async (t) => {
@@ -192,40 +213,6 @@ export function removePhoto(findingId, sha256) {
   }, [findingId]);
 }
 
-/** List what stops a record from being sent (empty when it may go). */
-export function problems(record) {
-  const out = [];
-  if (record.type === 'finding') {
-    const d = record.data;
-    if (!d.description || !d.description.trim()) out.push('description');
-    if (!d.category) out.push('category');
-    if (d.persons.some((p) => !p.name || !p.name.trim() || !p.cadre_level)) out.push('persons');
-  }
-  return out;
-}
-
-/** The record's state on the phone: draft, held, pending, attention (the server kept failing on it alone), or
- * the server's last answer. */
-export function stateOf(record) {
-  if (!record.queued) return 'draft';
-  if (record.rev > record.acked_rev) return problems(record).length ? 'held' : record.attention ? 'attention' : 'pending';
-  return (record.result && record.result.status) || 'pending';
-}
-
-const DELIVERED = new Set(['created', 'updated', 'unchanged', 'conflict']);
-/** States the inspector has to look at: the server refused the record, or keeps failing on it. */
-export const NEEDS_ACTION = new Set(['invalid', 'forbidden', 'error', 'attention']);
-
-/** Tell whether the server holds this record's latest version. */
-export function delivered(record) {
-  return record.queued && record.rev <= record.acked_rev && DELIVERED.has(stateOf(record));
-}
-
-/** Tell whether the server has ever accepted this record (so its photos may go up). */
-export function onServer(record) {
-  return record.base_version != null;
-}
-
 /** Build the record as the sync API expects it. */
 export function payload(record) {
   const d = record.data;
@@ -262,6 +249,3 @@ export function photoCounts(finding, photoBySha) {
   const got = finding.data.photos.filter((p) => (photoBySha.get(p.sha256) || {}).uploaded).length;
   return { all, got };
 }
-
-/** Reload a record (helper for views). */
-export const load = getRecord;

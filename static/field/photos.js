@@ -5,7 +5,7 @@ import { config } from './config.js';
 const THUMB_EDGE = 240;
 
 /** Return the image type from the file's leading bytes (never from its name or header). */
-export function sniff(head) {
+function sniff(head) {
   const b = new Uint8Array(head);
   if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
   if (b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'image/png';

@@ -3,14 +3,15 @@
 // and fresh assignments. Retries with backoff; one tab at a time (Web Locks). A batch the server keeps
 // failing (5xx) is split into one-record batches; a record that still fails alone waits with its own backoff
 // (needs attention), so one poisoned record never holds up the others, the photos or the change pulls.
-import { ApiError, call, putPhoto, setToken } from './api.js';
+import { ApiError, call, putPhoto } from './api.js';
 import { announce, events, getRecord, kvGet, kvSet, req, tx } from './db.js';
-import { onServer, payload, problems } from './model.js';
+import { payload } from './model.js';
+import { ACCEPTED, isPending, onServer } from './state.js';
 import { now, uuid } from './util.js';
 import { config } from './config.js';
 import { pullChanges } from './changes.js';
+import { invalidateSession, loadSession } from './session.js';
 
-const ACCEPTED = new Set(['created', 'updated', 'unchanged', 'conflict']);
 const BOOTSTRAP_MAX_AGE = 10 * 60 * 1000;
 const SPLIT_AFTER = 3;  // consecutive 5xx answers to one batch before its records go one by one
 let batchSize = 50;
@@ -40,13 +41,6 @@ function report(changes, force = true) {
     lastAnnounce = t;
     announce({ type: 'progress', progress });
   }
-}
-
-/** Tell whether a record waits to be sent now (`force`: also one whose attention backoff runs). */
-function isPending(record, force = false) {
-  if (!record.queued || record.rev <= record.acked_rev || problems(record).length) return false;
-  const a = record.attention;
-  return !a || force || record.rev > a.rev || Date.now() >= Date.parse(a.retry_at);
 }
 
 /** Send everything now (if online and signed in); resolves when this round is over. */
@@ -79,9 +73,8 @@ function scheduleRetry() {
 }
 
 async function run(manual) {
-  const session = await kvGet('session');
+  const session = await loadSession();
   if (!session || !session.token || session.invalid) return false;
-  setToken(session.token);
   clearTimeout(retryTimer);
   report({ ...idle(), running: true, phase: 'records' });
   try {
@@ -101,7 +94,7 @@ async function run(manual) {
   } catch (error) {
     const e = error instanceof ApiError ? error : new ApiError(-1, 'client', String(error && error.message));
     if (e.status === 401) {
-      await kvSet('session', { ...session, invalid: true });
+      await invalidateSession(session);
       announce({ type: 'auth' });
       report({ running: false, error: { code: e.code, message: e.message }, current: null });
       return false;
@@ -227,7 +220,7 @@ async function wakeForAttention() {
 
 /** Apply the server's per-record answers (or a whole-batch refusal) and drop the kept batch, atomically. */
 async function settle(batch, response, error) {
-  const results = new Map(((response && response.results) || []).map((r) => [String(r.id), r]));
+  const results = new Map((response ? response.results : []).map((r) => [r.id, r]));
   const ids = Object.keys(batch.revs);
   await tx(['records', 'photos', 'kv'], 'readwrite', async (t) => {
     const records = t.objectStore('records');
@@ -235,24 +228,21 @@ async function settle(batch, response, error) {
     for (const sent of batch.body.records) {
       const record = await req(records.get(sent.id));
       if (!record) continue;
-      let result = results.get(sent.id);
-      if (!result && error) {
-        result = { status: 'error', code: error.code, message: error.message, errors: error.details };
-      }
+      const result = results.get(sent.id) || (error && { status: 'error', version: null, missing_photos: [],
+        errors: error.details, codes: {}, code: error.code, message: error.message });
       if (!result) continue;  // the server did not answer for it: it stays in the outbox
       record.acked_rev = Math.max(record.acked_rev, batch.revs[sent.id]);
       delete record.solo;
       delete record.attention;
-      record.result = { status: result.status, version: result.version ?? null,
-        missing_photos: result.missing_photos || [], errors: result.errors || {}, codes: result.codes || {},
-        conflicts: result.conflicts || {},
-        message: result.message || (result.error && result.error.message) || '', code: result.code || '', at: now() };
+      record.result = { status: result.status, version: result.version, missing_photos: result.missing_photos,
+        errors: result.errors, codes: result.codes, conflicts: result.conflicts || {},  // only sent with a conflict
+        message: result.message || '', code: result.code || '', at: now() };  // only on a whole-batch refusal
       if (ACCEPTED.has(result.status) && result.version != null) record.base_version = result.version;
       if (result.status === 'conflict' && record.rev === batch.revs[sent.id]) adoptServer(record, result.conflicts);
       await req(records.put(record));
       if (!ACCEPTED.has(result.status) || sent.type !== 'finding') continue;
-      const missing = new Set(result.missing_photos || []);
-      for (const entry of sent.data.photos || []) {
+      const missing = new Set(result.missing_photos);
+      for (const entry of sent.data.photos) {
         const photo = await req(photos.get(entry.sha256));
         if (photo && !photo.uploaded && !missing.has(entry.sha256)) {  // the server already holds it
           photo.uploaded = true;
@@ -347,7 +337,7 @@ export async function refreshBootstrap() {
     const kv = t.objectStore('kv');
     await req(kv.put({ data, at: now() }, 'bootstrap'));
     // A new phone has no records to hear about: start the change feed where the server is now.
-    if (data.cursor != null && (await req(kv.get('cursor'))) == null) await req(kv.put(data.cursor, 'cursor'));
+    if ((await req(kv.get('cursor'))) == null) await req(kv.put(data.cursor, 'cursor'));
   });
   announce({ type: 'bootstrap' });
   return data;

@@ -1,6 +1,9 @@
-// Shared pieces of the screens: dialogs, toasts, banners, progress bars, status badges.
-import { h, mount } from './util.js';
+// Shared pieces of the screens: dialogs, toasts, banners, progress bars, status badges, screen heads and the
+// server's answer on a record.
+import { StorageFullError } from './model.js';
+import { stateOf } from './state.js';
 import { T } from './text.js';
+import { clip, h, mount, when } from './util.js';
 
 /** Show a modal dialog; resolve with the value of the button pressed (null when dismissed). */
 export function dialog({ title, body = [], buttons, className = '' }) {
@@ -36,6 +39,28 @@ export function toast(message, kind = '') {
   const item = h(`div.toast${kind ? `.${kind}` : ''}`, message);
   box.append(item);
   setTimeout(() => item.remove(), 3500);
+}
+
+/** Tell the inspector a change could not be saved on the phone (storage full, or why not). */
+export function saveFailed(error) {
+  toast(error instanceof StorageFullError ? T.storageFull : `${T.saveFailed}${error.message}`, 'bad');
+}
+
+/** A screen's head: the back link (to `back`), then the title and whatever follows it. */
+export function screenHead(back, ...children) {
+  return h('div.screen-head', h('a.back', { href: back, 'aria-label': T.back }, '‹'), ...children);
+}
+
+/** Tell whether this photo is the one being uploaded right now. */
+export function uploading(progress, sha256) {
+  return !!(progress.running && progress.current && progress.current.sha256 === sha256);
+}
+
+/** The badge of a photo's upload: received, refused, being sent or waiting. */
+export function photoBadge(photo, sending) {
+  if (photo.uploaded) return badge(T.photoUploaded, 'ok');
+  if (photo.error) return badge(T.photoError, 'bad');
+  return badge(sending ? T.photoSending : T.photoWaiting);
 }
 
 /** A progress bar: value and max, with an optional label. */
@@ -99,4 +124,34 @@ export function errorLines(errors, codes) {
     if (!seen.has(path)) push(path, list.map((code) => T.codes[code] || T.codes.invalid).join('；'));
   }
   return out;
+}
+
+/** Show the server's answer on a record (conflict, forbidden, invalid, kept failing), never swallowed. */
+export function serverMessage(root, record) {
+  if (stateOf(record) === 'attention') {
+    const a = record.attention;
+    root.append(notice('bad', h('strong', T.st.attention), h('div.server-line', T.attentionHint(a.count, when(a.retry_at))),
+      a.message ? h('div.server-line', a.message) : null));
+    return;
+  }
+  const r = record.result;
+  if (!r || !['conflict', 'invalid', 'forbidden', 'error'].includes(r.status)) return;
+  if (r.status !== 'conflict' && record.rev > record.acked_rev) return;  // edited since: it will be sent again
+  const lines = [];
+  if (r.status === 'conflict') lines.push(T.conflictHint);
+  if (r.message) lines.push(r.message);
+  const fieldLines = errorLines(r.errors, r.codes);
+  lines.push(...fieldLines);
+  if (!r.message && !fieldLines.length && r.status !== 'conflict') lines.push(T.codes[r.code || r.status] || T.codes.invalid);
+  if (r.status === 'invalid') lines.push(T.invalidHint);
+  for (const [key, pair] of Object.entries(r.conflicts || {})) {
+    const field = key.split('.').map((k) => T.fields[k] || k).join(' · ');
+    lines.push(`${field}：${T.conflictServer}「${shown(pair && pair.server)}」，${T.conflictPhone}「${shown(pair && pair.phone)}」`);
+  }
+  root.append(notice('bad', h('strong', T.st[r.status]), lines.map((l) => h('div.server-line', l))));
+}
+
+function shown(value) {
+  if (value == null) return '';
+  return clip(typeof value === 'object' ? JSON.stringify(value) : String(value), 60);
 }

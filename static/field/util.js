@@ -96,15 +96,6 @@ export function now() {
   return new Date().toISOString();
 }
 
-/** Call fn at most once per `ms`, with the latest arguments. */
-export function debounce(fn, ms) {
-  let timer = null;
-  return (...args) => {
-    clearTimeout(timer);
-    timer = setTimeout(() => fn(...args), ms);
-  };
-}
-
 /** Shorten text to n characters. */
 export function clip(text, n = 40) {
   const s = (text || '').replace(/\s+/g, ' ').trim();

@@ -23,8 +23,8 @@ def _state(page, record_id: str) -> str:
     """The record's state as the app computes it (draft, pending, invalid, attention …)."""
     return page.evaluate("""async (id) => {
       const db = await import('/static/field/db.js');
-      const model = await import('/static/field/model.js');
-      return model.stateOf(await db.getRecord(id));
+      const state = await import('/static/field/state.js');
+      return state.stateOf(await db.getRecord(id));
     }""", record_id)
 
 

@@ -2,20 +2,16 @@
 import { config } from '../config.js';
 import { current, findTarget, groupedItems } from '../bootstrap.js';
 import { allPhotos, getRecord } from '../db.js';
-import { addPhoto, deleteFinding, everSent, modify, patch, photoCounts, removePhoto, stateOf,
-  StorageFullError } from '../model.js';
+import { addPhoto, deleteFinding, modify, patch, photoCounts, removePhoto } from '../model.js';
+import { everSent, stateOf } from '../state.js';
 import { downscale, inspect, storageStatus } from '../photos.js';
 import { clearPhotoError, currentProgress } from '../sync.js';
 import { T } from '../text.js';
-import { bar, confirm, dialog, notice, reviewBadge, stateBadge, toast } from '../ui.js';
+import { bar, confirm, dialog, notice, photoBadge, reviewBadge, saveFailed as fail, screenHead, serverMessage, stateBadge,
+  toast, uploading } from '../ui.js';
 import { bytes, fromLocalInput, h, toLocalInput } from '../util.js';
-import { serverMessage } from './visit.js';
 
 let thumbUrls = [];
-
-function fail(error) {
-  toast(error instanceof StorageFullError ? T.storageFull : `${T.saveFailed}${error.message}`, 'bad');
-}
 
 const save = (id, path) => (e) => patch(id, path, e.target.value, { quiet: true }).catch(fail);
 
@@ -33,9 +29,8 @@ export async function render(root, { id }) {
   const d = finding.data;
   const back = visit ? `#/v/${visit.id}` : '#/';
 
-  root.append(h('div.screen-head', h('a.back', { href: back, 'aria-label': T.back }, '‹'),
-    h('div', h('h1', T.findingTitle), h('p.muted.small.meta', visit ? visit.label : '', ' ', stateBadge(stateOf(finding)),
-      ' ', reviewBadge(finding.review && finding.review.status)))));
+  root.append(screenHead(back, h('div', h('h1', T.findingTitle), h('p.muted.small.meta', visit ? visit.label : '', ' ',
+    stateBadge(stateOf(finding)), ' ', reviewBadge(finding.review && finding.review.status)))));
   if (finding.review && finding.review.note) {
     root.append(notice(finding.review.status === 'returned' ? 'bad' : 'info', h('strong', T.review[finding.review.status]
       || finding.review.status), h('div.server-line', finding.review.note)));
@@ -114,13 +109,10 @@ function photosBlock(finding, photoBySha) {
       url = URL.createObjectURL(photo.thumb);
       thumbUrls.push(url);
     }
-    const sending = progress.running && progress.current && progress.current.sha256 === entry.sha256;
-    const status = photo.uploaded ? h('span.badge.ok', T.photoUploaded)
-      : photo.error ? h('span.badge.bad', T.photoError)
-        : h('span.badge', sending ? T.photoSending : T.photoWaiting);
+    const sending = uploading(progress, entry.sha256);
     return h('li.thumb', { dataset: { sha256: entry.sha256 } },
       url ? h('img', { src: url, alt: `${T.photos} ${index + 1}` }) : h('div.noimg', '—'),
-      h('div.thumb-meta', status, h('span.muted.small', bytes(photo.size))),
+      h('div.thumb-meta', photoBadge(photo, sending), h('span.muted.small', bytes(photo.size))),
       sending ? bar(progress.current.loaded, progress.current.total) : null,
       photo.error ? photoErrorBlock(finding, entry, photo) : null,
       h('input', { name: 'caption', placeholder: T.caption, value: entry.caption || '', maxLength: 200,

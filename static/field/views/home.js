@@ -1,10 +1,11 @@
 // Home: "需补充" requests first, then visits in progress, then my campaigns and my team's targets.
 import { current } from '../bootstrap.js';
 import { allNotices, allRecords } from '../db.js';
-import { NEEDS_ACTION, startVisit, stateOf, StorageFullError } from '../model.js';
+import { startVisit } from '../model.js';
+import { NEEDS_ACTION, stateOf } from '../state.js';
 import { storageStatus } from '../photos.js';
 import { T } from '../text.js';
-import { badge, notice, stateBadge, toast } from '../ui.js';
+import { badge, notice, saveFailed, stateBadge } from '../ui.js';
 import { bytes, clip, h, when, windowText } from '../util.js';
 import { locate } from './visit.js';
 
@@ -108,6 +109,6 @@ async function begin(campaign, target) {
     if (visit.data.lat == null && visit.rev === 1) locate(visit.id);
     location.hash = `#/v/${visit.id}`;
   } catch (error) {
-    toast(error instanceof StorageFullError ? T.storageFull : `${T.saveFailed}${error.message}`, 'bad');
+    saveFailed(error);
   }
 }

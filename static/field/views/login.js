@@ -1,8 +1,9 @@
 // Sign in once online: a device token, then the assignments kept for offline days.
-import { call, setToken } from '../api.js';
+import { call } from '../api.js';
 import { allPhotos, allRecords, kvGet, kvSet, wipe } from '../db.js';
 import { outboxSummary } from '../model.js';
 import { requestPersist } from '../photos.js';
+import { startSession } from '../session.js';
 import { refreshBootstrap, syncNow } from '../sync.js';
 import { T } from '../text.js';
 import { notice } from '../ui.js';
@@ -56,14 +57,11 @@ async function signIn(username, password, deviceName) {
     return error.status === 0 ? T.signInNetwork : error.message;
   }
   if (response.user.role !== 'inspector') {
-    setToken(response.token);
-    call('DELETE', '/auth/token').catch(() => {});
-    setToken(null);
+    call('DELETE', '/auth/token', undefined, { token: response.token }).catch(() => {});
     return T.signInNotInspector;
   }
   if (owner && owner !== username) await wipe();  // another user's synced leftovers
-  setToken(response.token);
-  await kvSet('session', { token: response.token, token_id: response.token_id, user: response.user,
+  await startSession({ token: response.token, token_id: response.token_id, user: response.user,
     device_name: deviceName, at: new Date().toISOString() });
   await kvSet('owner', username);
   requestPersist();

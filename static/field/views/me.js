@@ -1,12 +1,13 @@
 // Me: theme, location setting, storage and persistence, version, and a guarded sign-out.
 import { call } from '../api.js';
 import { allPhotos, allRecords, kvGet, kvSet, wipe } from '../db.js';
+import { loadSession } from '../session.js';
 import { outboxSummary } from '../model.js';
 import { requestPersist, storageStatus } from '../photos.js';
 import { syncNow } from '../sync.js';
 import { T } from '../text.js';
 import { applyTheme, savedTheme } from '../theme.js';
-import { dialog, notice, toast } from '../ui.js';
+import { dialog, notice, screenHead, toast } from '../ui.js';
 import { bytes, clip, h } from '../util.js';
 import { config } from '../config.js';
 
@@ -15,7 +16,7 @@ export async function render(root, params, { session, rerender }) {
   const [settings, storage] = await Promise.all([kvGet('settings'), storageStatus().catch(() => null)]);
   const gps = !settings || settings.gps !== false;
   const theme = savedTheme();
-  root.append(h('div.screen-head', h('a.back', { href: '#/', 'aria-label': T.back }, '‹'), h('h1', T.meTitle)));
+  root.append(screenHead('#/', h('h1', T.meTitle)));
   root.append(h('section.card', h('p', T.signedInAs(session.user.display_name || session.user.username)),
     h('p.muted.small', `${T.deviceName}：${session.device_name || ''}`)));
 
@@ -81,7 +82,7 @@ async function signOut(rerender) {
 }
 
 async function finishSignOut() {
-  const session = await kvGet('session');
+  const session = await loadSession();
   if (session && session.token && navigator.onLine) {
     try { await call('DELETE', '/auth/token', undefined, { timeout: 8000 }); } catch { /* revocable on the web */ }
   }

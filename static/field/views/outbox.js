@@ -1,11 +1,11 @@
 // The outbox: what is waiting (records, photos, bytes), the progress of a send, and every server answer.
 import { allPhotos, allRecords, kvGet } from '../db.js';
-import { delivered, outboxSummary, photoCounts, stateOf } from '../model.js';
+import { outboxSummary, photoCounts } from '../model.js';
+import { delivered, stateOf } from '../state.js';
 import { currentProgress, retryRefused, syncNow } from '../sync.js';
 import { T } from '../text.js';
-import { bar, notice, reviewBadge, stateBadge } from '../ui.js';
+import { bar, notice, photoBadge, reviewBadge, screenHead, serverMessage, stateBadge, uploading } from '../ui.js';
 import { bytes, clip, h, when } from '../util.js';
-import { serverMessage } from './visit.js';
 
 /** Render the outbox. */
 export async function render(root) {
@@ -15,7 +15,7 @@ export async function render(root) {
   const progress = currentProgress();
   const visits = new Map(records.filter((r) => r.type === 'visit').map((r) => [r.id, r]));
 
-  root.append(h('div.screen-head', h('a.back', { href: '#/', 'aria-label': T.back }, '‹'), h('h1', T.outboxTitle)));
+  root.append(screenHead('#/', h('h1', T.outboxTitle)));
   const count = summary.records.length + summary.photos.length;
   root.append(h('section.card.outbox-summary',
     h('p.big-number', count ? T.outboxSummary(summary.records.length, summary.photos.length, bytes(summary.bytes))
@@ -60,11 +60,10 @@ function recordRow(record, visits, photoBySha, progress) {
   serverMessage(body, record);
   const photoRows = record.type === 'finding' ? record.data.photos.map((entry) => {
     const photo = photoBySha.get(entry.sha256) || {};
-    const sending = progress.running && progress.current && progress.current.sha256 === entry.sha256;
+    const sending = uploading(progress, entry.sha256);
     return h('li.photo-row', { dataset: { sha256: entry.sha256 } },
       h('span', `${entry.sha256.slice(0, 8)}… · ${bytes(photo.size)}`),
-      photo.uploaded ? h('span.badge.ok', T.photoUploaded) : photo.error ? h('span.badge.bad', T.photoError)
-        : h('span.badge', sending ? T.photoSending : T.photoWaiting),
+      photoBadge(photo, sending),
       sending ? bar(progress.current.loaded, progress.current.total) : null,
       photo.error ? h('div.server-line', photo.error.message) : null);
   }) : [];

@@ -1,9 +1,10 @@
 // A visit: the checklist by category with big pass / fail / n.a. buttons, the findings, and ending it.
 import { current, findTarget, groupedItems } from '../bootstrap.js';
 import { allPhotos, findingsOf, getRecord, kvGet } from '../db.js';
-import { endVisit, findingFor, modify, patch, photoCounts, problems, setAnswer, stateOf, StorageFullError } from '../model.js';
+import { endVisit, findingFor, modify, patch, photoCounts, setAnswer } from '../model.js';
+import { problems, stateOf } from '../state.js';
 import { T } from '../text.js';
-import { confirm, errorLines, notice, reviewBadge, stateBadge, toast } from '../ui.js';
+import { confirm, notice, reviewBadge, saveFailed as fail, screenHead, serverMessage, stateBadge, toast } from '../ui.js';
 import { clip, clock, fromLocalInput, h, toLocalInput, when } from '../util.js';
 import { syncNow } from '../sync.js';
 
@@ -17,10 +18,6 @@ export async function locate(visitId) {
     (pos) => patch(visitId, { 'data.lat': pos.coords.latitude, 'data.lon': pos.coords.longitude,
       'data.accuracy': Math.round(pos.coords.accuracy) }),
     () => {}, { enableHighAccuracy: true, timeout: 30000, maximumAge: 120000 });
-}
-
-function fail(error) {
-  toast(error instanceof StorageFullError ? T.storageFull : `${T.saveFailed}${error.message}`, 'bad');
 }
 
 /** Render one visit. */
@@ -38,10 +35,9 @@ export async function render(root, { id }) {
   const ended = !!visit.data.ended_at;
   const d = visit.data;
 
-  root.append(h('div.screen-head', h('a.back', { href: '#/', 'aria-label': T.back }, '‹'),
-    h('div', h('h1', visit.label || (target && target.label) || T.visitTitle),
-      h('p.muted.small.meta', `${T.startedAt} ${when(d.started_at)}`, ended ? ` · ${T.endedAt} ${clock(d.ended_at)}` : '',
-        ' · ', d.lat != null ? T.gpsOn(d.accuracy ?? '?') : T.gpsNone, ' ', stateBadge(stateOf(visit))))));
+  root.append(screenHead('#/', h('div', h('h1', visit.label || (target && target.label) || T.visitTitle),
+    h('p.muted.small.meta', `${T.startedAt} ${when(d.started_at)}`, ended ? ` · ${T.endedAt} ${clock(d.ended_at)}` : '',
+      ' · ', d.lat != null ? T.gpsOn(d.accuracy ?? '?') : T.gpsNone, ' ', stateBadge(stateOf(visit))))));
   serverMessage(root, visit);
   root.append(timesBlock(visit));
   if (ended) root.append(notice('info', T.visitEnded(when(d.ended_at)), ' ', T.reopenHint));
@@ -125,37 +121,6 @@ function timesBlock(visit) {
       if (value) patch(visit.id, `data.${name}`, value, { quiet: true }).catch(fail);
     } }));
   return h('section.card.times', h('h2', T.visitTimes), input('started_at'), visit.data.ended_at ? input('ended_at') : null);
-}
-
-/** Show the server's answer on a record (conflict, forbidden, invalid, kept failing), never swallowed. */
-export function serverMessage(root, record) {
-  if (stateOf(record) === 'attention') {
-    const a = record.attention;
-    root.append(notice('bad', h('strong', T.st.attention), h('div.server-line', T.attentionHint(a.count, when(a.retry_at))),
-      a.message ? h('div.server-line', a.message) : null));
-    return;
-  }
-  const r = record.result;
-  if (!r || !['conflict', 'invalid', 'forbidden', 'error'].includes(r.status)) return;
-  if (r.status !== 'conflict' && record.rev > record.acked_rev) return;  // edited since: it will be sent again
-  const lines = [];
-  if (r.status === 'conflict') lines.push(T.conflictHint);
-  if (r.message) lines.push(r.message);
-  const fieldLines = errorLines(r.errors, r.codes);
-  lines.push(...fieldLines);
-  if (!r.message && !fieldLines.length && r.status !== 'conflict') lines.push(T.codes[r.code || r.status] || T.codes.invalid);
-  if (r.status === 'invalid') lines.push(T.invalidHint);
-  for (const [key, pair] of Object.entries(r.conflicts || {})) {
-    const field = key.split('.').map((k) => T.fields[k] || k).join(' · ');
-    lines.push(`${field}：${T.conflictServer}「${show(pair && pair.server)}」，${T.conflictPhone}「${show(pair && pair.phone)}」`);
-  }
-  root.append(notice('bad', h('strong', T.st[r.status]), lines.map((l) => h('div.server-line', l))));
-}
-
-function show(value) {
-  if (value == null) return '';
-  if (typeof value !== 'object') return clip(String(value), 60);
-  return clip(JSON.stringify(value), 60);
 }
 
 async function finish(visit, groups, findings, unanswered) {
