@@ -3,7 +3,8 @@
 A photo's hash is no secret (it appears in links, ledgers, answers), so naming it proves nothing. A user
 *holds* a photo when they uploaded its bytes: its first uploader (`Photo.uploaded_by_id`), or anyone
 who later uploaded the same bytes again (an audit event `photo.upload` by them, written by
-`note_upload` whenever an upload proves possession for the first time). No schema of its own: the
+`note_upload`, which `photos.services.ingest_photo` calls, whenever an upload proves possession for the
+first time). No schema of its own: the
 upload row and the audit log already say who sent which bytes.
 
 A finding's reference to a photo (a FindingPhoto row, kept as the phone sent it) *stands* when someone

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from .models import Photo
+from .possession import note_upload
 from .storage import SHA256_RE, has_all_variants, variant_path, write_atomic
 
 logger = logging.getLogger(__name__)
@@ -77,9 +78,22 @@ def sniff_mime(data: bytes) -> str | None:
     return None
 
 
-def ingest_photo(photo_dir: str | Path, data: bytes, *, expected_sha256: str, uploader=None,
+def ingest_photo(photo_dir: str | Path, data: bytes, *, expected_sha256: str, uploader=None, ip: str = "",
                  max_bytes: int, max_pixels: int) -> tuple[Photo, bool]:
-    """Store a photo once: return (photo, created); raise PhotoError for anything unacceptable."""
+    """Store a photo once and audit the upload: return (photo, created); raise PhotoError if unacceptable.
+
+    The uploader's upload is written as a `photo.upload` event when it proves for the first time that they
+    hold the bytes (photos.possession.note_upload); a resend adds nothing.
+    """
+    photo, created = _store_photo(photo_dir, data, expected_sha256=expected_sha256, uploader=uploader,
+                                  max_bytes=max_bytes, max_pixels=max_pixels)
+    note_upload(photo, uploader, created=created, ip=ip)
+    return photo, created
+
+
+def _store_photo(photo_dir: str | Path, data: bytes, *, expected_sha256: str, uploader,
+                 max_bytes: int, max_pixels: int) -> tuple[Photo, bool]:
+    """Store a photo's bytes and copies once: return (photo, created)."""
     if len(data) > max_bytes:
         raise PhotoError(413, "too_large", f"照片超过{max_bytes // (1024 * 1024)}MB上限",
                          {"max_bytes": max_bytes, "size": len(data)})

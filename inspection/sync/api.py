@@ -11,7 +11,6 @@ from ..auth.roles import INSPECTOR
 from ..core.json import json_body, load
 from ..errors import ApiError
 from ..extensions import csrf, db
-from ..photos.possession import note_upload
 from ..photos.services import PhotoError, ingest_photo
 from ..photos.storage import SHA256_RE
 from . import services
@@ -101,11 +100,10 @@ def put_photo(sha256: str):
                        {"max_bytes": max_bytes, "size": request.content_length})
     try:
         photo, created = ingest_photo(current_app.config["PHOTO_DIR"], request.get_data(cache=False),
-                                      expected_sha256=sha256, uploader=current_user, max_bytes=max_bytes,
-                                      max_pixels=current_app.config["MAX_PHOTO_PIXELS"])
+                                      expected_sha256=sha256, uploader=current_user, ip=request.remote_addr or "",
+                                      max_bytes=max_bytes, max_pixels=current_app.config["MAX_PHOTO_PIXELS"])
     except PhotoError as exc:
         raise ApiError(exc.status, exc.code, exc.message, exc.details) from None
-    note_upload(photo, current_user, created=created, ip=request.remote_addr or "")  # the bytes prove possession
     db.session.commit()
     body = PhotoResultSchema().dump({**{c: getattr(photo, c) for c in
                                         ("sha256", "mime", "size", "width", "height", "exif_taken_at")},

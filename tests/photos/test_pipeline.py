@@ -125,3 +125,27 @@ def test_truncated_jpeg_refused_cleanly(app):
     with pytest.raises(PhotoError) as err:
         ingest(app, data)
     assert err.value.status in (415, 422)
+
+
+def test_ingest_audits_an_upload_that_proves_possession(app, world):
+    """ingest_photo writes photo.upload (with the IP) for the first uploader and for anyone proving they hold
+    the bytes by sending them again; a resend by a holder adds nothing, and no uploader means no event."""
+    from sqlalchemy import select
+
+    from inspection.audit.models import AuditEvent
+    from inspection.extensions import db
+
+    def events():
+        return [(e.actor_id, e.after["first_upload"], e.ip) for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "photo.upload").order_by(AuditEvent.id))]
+
+    data = jpeg_bytes(size=(640, 480))
+    sha = hashlib.sha256(data).hexdigest()
+    one, two = world.users["inspector1"], world.users["inspector2"]
+    ingest_photo(app.config["PHOTO_DIR"], jpeg_bytes(size=(320, 240)),
+                 expected_sha256=hashlib.sha256(jpeg_bytes(size=(320, 240))).hexdigest(), **LIMITS)
+    assert events() == []
+    ingest_photo(app.config["PHOTO_DIR"], data, expected_sha256=sha, uploader=one, ip="10.0.0.7", **LIMITS)
+    ingest_photo(app.config["PHOTO_DIR"], data, expected_sha256=sha, uploader=one, ip="10.0.0.7", **LIMITS)
+    ingest_photo(app.config["PHOTO_DIR"], data, expected_sha256=sha, uploader=two, ip="10.0.0.8", **LIMITS)
+    assert events() == [(one.id, True, "10.0.0.7"), (two.id, False, "10.0.0.8")]
