@@ -71,3 +71,8 @@ class ChecklistAnswer(db.Model):
 
     visit = relationship(Visit, back_populates="answers")
     item = relationship("ChecklistItem")
+
+    @property
+    def result_label(self) -> str:
+        """Return the answer's Chinese name (符合 / 不符合 / 不适用)."""
+        return ANSWER_RESULTS.get(self.result, self.result)
