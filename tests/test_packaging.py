@@ -168,8 +168,9 @@ def installed(wheel, tmp_path_factory) -> Path:
                              check=True, capture_output=True, text=True).stdout.strip()
     # A plain path line: this venv's packages become importable, but not its editable hook for the checkout.
     Path(purelib, "_borrowed_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # a checkout on the path looks installed
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
-                    "--no-index", str(wheel)], check=True, capture_output=True, timeout=300)
+                    "--no-index", str(wheel)], check=True, capture_output=True, timeout=300, env=clean)
     return python
 
 
