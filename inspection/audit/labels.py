@@ -1,5 +1,13 @@
-"""Chinese names of audit actions, entity types and snapshot fields (codes stay English)."""
+"""Chinese names of audit actions, entity types and snapshot fields (codes stay English).
+
+A model's fields are labelled beside the model (campaigns, visits, findings); the log composes those with
+the labels of its own snapshot keys, so one field has one label on every page.
+"""
 from __future__ import annotations
+
+from ..campaigns.models import CAMPAIGN_FIELD_LABELS
+from ..findings.models import FINDING_FIELD_LABELS
+from ..visits.models import VISIT_FIELD_LABELS
 
 ACTION_LABELS = {
     "user.create": "创建用户",
@@ -92,7 +100,7 @@ ENTITY_LABELS = {
     "system": "系统",
 }
 
-FIELD_LABELS = {
+_SNAPSHOT_LABELS = {
     "username": "用户名",
     "display_name": "姓名",
     "role": "角色",
@@ -119,12 +127,6 @@ FIELD_LABELS = {
     "added": "新增检查项",
     "removed": "删除检查项",
     "changed": "修改检查项",
-    "title": "标题",
-    "description": "说明",
-    "start_date": "开始日期",
-    "end_date": "结束日期",
-    "checklist_id": "检查清单版本（编号）",
-    "status": "状态",
     "leader_id": "组长（编号）",
     "members": "组员",
     "team_id": "暗访组（编号）",
@@ -132,15 +134,6 @@ FIELD_LABELS = {
     "planned_end": "计划结束",
     "campaign_id": "专项行动（编号）",
     # findings, visits, sync and review
-    "category": "问题类别",
-    "location": "地点",
-    "severity": "严重程度",
-    "item_id": "检查事项（编号）",
-    "item_code": "检查事项",
-    "persons": "涉及人员",
-    "occurred_at": "发现时间",
-    "review_note": "审核意见",
-    "photos": "照片",
     "photos_added": "新增照片",
     "merged_into": "合并到问题",
     "merged_from": "并入的问题",
@@ -197,6 +190,17 @@ FIELD_LABELS = {
     "year": "年度",
     "last_number": "已用编号",
 }
+
+# Fields labelled beside their models, by the entity type their audit events carry.
+ENTITY_FIELD_LABELS = {"campaign": CAMPAIGN_FIELD_LABELS, "visit": VISIT_FIELD_LABELS, "finding": FINDING_FIELD_LABELS}
+# Every field by name: for other entities and nested values (a model's label wins over a shared key's).
+FIELD_LABELS = {**_SNAPSHOT_LABELS, **CAMPAIGN_FIELD_LABELS, **VISIT_FIELD_LABELS, **FINDING_FIELD_LABELS}
+
+
+def field_label(key: str, entity_type: str = "") -> str:
+    """Return the Chinese name of a snapshot field, the entity's own label first (the key when unknown)."""
+    return ENTITY_FIELD_LABELS.get(entity_type, {}).get(key) or FIELD_LABELS.get(key, key)
+
 
 # Status codes of several features, shown by name in diffs.
 STATUS_VALUES = {

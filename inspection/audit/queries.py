@@ -14,7 +14,7 @@ from ..core.templating import CST, format_datetime
 from ..extensions import db
 from ..findings.models import CADRE_LEVELS
 from ..units.models import UNIT_KINDS
-from .labels import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS, STATUS_VALUES
+from .labels import ACTION_LABELS, ENTITY_LABELS, STATUS_VALUES, field_label
 from .models import AuditEvent
 
 SYSTEM_ACTOR = "系统"
@@ -99,7 +99,7 @@ def show_value(field: str, value) -> str:
     if field == "cadre_level" and value in CADRE_LEVELS:
         return CADRE_LEVELS[value]
     if isinstance(value, dict) and all(not isinstance(v, (dict, list)) for v in value.values()):
-        return "\n".join(f"{FIELD_LABELS.get(k, k)}：{show_value(k, v)}" for k, v in value.items())
+        return "\n".join(f"{field_label(k)}：{show_value(k, v)}" for k, v in value.items())
     if isinstance(value, list) and all(isinstance(v, dict) for v in value):
         return "\n".join("，".join(show_value(k, v) for k, v in item.items() if v not in (None, ""))
                          for item in value) or "（无）"
@@ -121,13 +121,13 @@ class DiffRow:
     changed: bool
 
 
-def diff_rows(before: dict | None, after: dict | None) -> list[DiffRow]:
-    """Line up an event's before and after snapshots field by field."""
+def diff_rows(before: dict | None, after: dict | None, entity_type: str = "") -> list[DiffRow]:
+    """Line up an event's before and after snapshots field by field, labelled as the entity's fields."""
     before, after = before or {}, after or {}
     rows = []
     for key in list(dict.fromkeys([*before.keys(), *after.keys()])):
         old, new = before.get(key), after.get(key)
-        rows.append(DiffRow(key, FIELD_LABELS.get(key, key),
+        rows.append(DiffRow(key, field_label(key, entity_type),
                             show_value(key, old) if key in before else "—",
                             show_value(key, new) if key in after else "—",
                             key not in before or key not in after or old != new))

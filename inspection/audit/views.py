@@ -49,4 +49,4 @@ def detail(event_id: int):
     if event is None:
         hidden_404()
     return render_template("audit/detail.html", event=event, q=queries,
-                           rows=queries.diff_rows(event.before, event.after))
+                           rows=queries.diff_rows(event.before, event.after, event.entity_type))

@@ -5,6 +5,7 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField, Te
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..core.forms import BaseForm, CSTDateTimeField, strip
+from .models import CAMPAIGN_FIELD_LABELS
 from .services import TITLE_MAX
 from .teams import NAME_MAX
 
@@ -19,11 +20,12 @@ def optional_int(value):
 class CampaignForm(BaseForm):
     """A campaign's title, description, period and checklist version."""
 
-    title = StringField("标题", filters=[strip], validators=[
+    title = StringField(CAMPAIGN_FIELD_LABELS["title"], filters=[strip], validators=[
         DataRequired("请填写标题"), Length(max=TITLE_MAX, message=f"标题不超过{TITLE_MAX}个字符")])
-    description = TextAreaField("说明", filters=[strip], validators=[Optional(), Length(max=5000)])
-    start_date = DateField("开始日期", validators=[InputRequired("请填写开始日期")])
-    end_date = DateField("结束日期", validators=[InputRequired("请填写结束日期")])
+    description = TextAreaField(CAMPAIGN_FIELD_LABELS["description"], filters=[strip],
+                                validators=[Optional(), Length(max=5000)])
+    start_date = DateField(CAMPAIGN_FIELD_LABELS["start_date"], validators=[InputRequired("请填写开始日期")])
+    end_date = DateField(CAMPAIGN_FIELD_LABELS["end_date"], validators=[InputRequired("请填写结束日期")])
     checklist_id = SelectField("检查清单版本", coerce=optional_int, validate_choice=False,
                                validators=[DataRequired("请选择检查清单版本")])
 

@@ -10,6 +10,9 @@ from ..sqltypes import UTCDateTime, utcnow
 from ..extensions import db
 
 CAMPAIGN_STATUSES = {"draft": "筹备中", "active": "进行中", "closed": "已结束"}
+# What people call a campaign's fields (its form and the audit log).
+CAMPAIGN_FIELD_LABELS = {"title": "标题", "description": "说明", "start_date": "开始日期", "end_date": "结束日期",
+                         "checklist_id": "检查清单版本（编号）", "status": "状态"}
 
 team_members = Table(
     "team_members",

@@ -12,6 +12,11 @@ from ..extensions import db
 
 SEVERITIES = {"minor": "一般", "moderate": "较重", "serious": "严重"}
 
+# What people call a finding's fields and merge keys: the review desk, its history and the audit log.
+FINDING_FIELD_LABELS = {"description": "问题描述", "category": "问题类别", "location": "地点", "severity": "严重程度",
+                        "item_id": "检查事项", "item_code": "检查事项", "persons": "涉及人员", "occurred_at": "发现时间",
+                        "status": "状态", "review_note": "审核意见", "photos": "照片"}
+
 FINDING_STATUSES = {
     "pending_visit": "待关联到访记录",
     "submitted": "待审核",

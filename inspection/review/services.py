@@ -19,7 +19,8 @@ from ..audit.services import record
 from ..checklists.models import ChecklistItem
 from ..core.text import text_problem
 from ..extensions import db
-from ..findings.models import CADRE_LEVELS, FINDING_STATUSES, SEVERITIES, Finding, FindingPhoto, InvolvedPerson
+from ..findings.models import (CADRE_LEVELS, FINDING_FIELD_LABELS, FINDING_STATUSES, SEVERITIES, Finding, FindingPhoto,
+                               InvolvedPerson)
 from ..findings.services import bump_fields
 from ..sqltypes import utcnow
 from ..sync.changes import emit_finding_change
@@ -33,9 +34,7 @@ DECISION_STATUS = {"confirm": "confirmed", "return": "returned", "reject": "reje
 TEXT_FIELDS = ("description", "category", "location", "severity")
 EDITABLE = (*TEXT_FIELDS, "item_id", "persons")
 RESOLVABLE = (*EDITABLE, "occurred_at", "item_code")  # and "photo:<sha256>"
-FIELD_LABELS = {"description": "问题描述", "category": "问题类别", "location": "地点", "severity": "严重程度",
-                "item_id": "检查事项", "item_code": "检查事项", "persons": "涉及人员", "occurred_at": "发现时间",
-                "status": "状态", "review_note": "审核意见", "photos": "照片"}
+FIELD_LABELS = FINDING_FIELD_LABELS  # beside the model (findings/models.py); the audit log shows the same
 CHOICE_LABELS = {"server": "保留服务器内容", "phone": "采用手机内容", "merge": "合并两方内容"}
 
 
