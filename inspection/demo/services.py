@@ -18,10 +18,10 @@ from ..checklists.defaults import DEFAULT_ITEMS, DEFAULT_NAME
 from ..checklists.models import Checklist, ChecklistItem
 from ..extensions import db
 from ..findings.models import Finding, FindingPhoto, InvolvedPerson
-from ..findings.services import finding_data
 from ..photos.services import ingest_photo
 from ..review.models import Review
 from ..sync.changes import emit_finding_change
+from ..sync.versions import finding_data
 from ..units.models import Unit
 from ..visits.models import ChecklistAnswer, Visit
 from . import data

@@ -9,9 +9,9 @@ from flask_login import current_user
 from ..auth.access import roles_required
 from ..extensions import db
 from ..findings.models import FINDING_STATUSES, Finding
-from ..visits.services import VisitConflictError, settle_conflict
 from . import queries, services
 from .blueprint import REVIEW_ROLES, bp, load_finding, request_filter
+from .conflicts import VisitConflictError, settle_conflict
 from .pages import render_finding
 from .services import ReviewError
 

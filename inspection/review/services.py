@@ -1,6 +1,6 @@
 """Review decisions and corrections on findings: plain functions that flush, audit, and tell the phones.
 
-Every change sets the new values first, then calls `findings.services.bump_fields` (the sync feature's:
+Every change sets the new values first, then calls `sync.versions.bump_fields` (the sync feature's:
 it bumps the version and the changed fields' versions and keeps the synced data as that version, the
 base of later three-way merges), writes an audit event with before and after, and queues a change event
 for the team's phones (`/api/v1/changes`).
@@ -21,9 +21,9 @@ from ..core.text import text_problem
 from ..extensions import db
 from ..findings.models import (CADRE_LEVELS, FINDING_FIELD_LABELS, FINDING_STATUSES, SEVERITIES, Finding, FindingPhoto,
                                InvolvedPerson)
-from ..findings.services import bump_fields
 from ..sqltypes import utcnow
 from ..sync.changes import emit_finding_change
+from ..sync.versions import bump_fields, persons_data
 from .models import Review
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class ReviewError(Exception):
 
 def persons_plain(finding: Finding) -> list[dict]:
     """Return the finding's involved persons as plain dicts, in order."""
-    return [{"name": p.name, "post": p.post, "cadre_level": p.cadre_level} for p in finding.persons]
+    return persons_data(finding.persons)
 
 
 def _photo_ref(finding: Finding, name: str) -> FindingPhoto | None:
@@ -103,8 +103,8 @@ def _clean_persons(value) -> list[dict]:
         level = (person or {}).get("cadre_level")
         if not name or len(name) > 40 or level not in CADRE_LEVELS:
             raise ReviewError("invalid_value", "每名涉及人员须填写姓名（40字以内）并选择干部层级")
-        persons.append({"name": name, "post": str(person.get("post") or "").strip()[:100], "cadre_level": level})
-    return persons
+        persons.append({**person, "name": name, "post": str(person.get("post") or "").strip()[:100]})
+    return persons_data(persons)
 
 
 def _check_text(name: str, value) -> None:

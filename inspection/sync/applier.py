@@ -1,5 +1,8 @@
 """Apply a batch's records one by one, so one bad record never sinks the others.
 
+Each record goes to the sync feature's own appliers, sync/visit_records.py and sync/finding_records.py
+(the versions they count are in sync/versions.py); the findings and visits packages hold only models.
+
 Every record is checked (shape, permission, merge) before it writes anything. A new finding, the bulk
 of any batch, then only adds plain rows to the context's buffers, inserted together at the end; every
 other record (a visit, an edit) runs inside its own savepoint. If the batch's writes still fail on the
@@ -23,8 +26,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ..core.text import CodedMessage, printable
 from ..extensions import db
-from ..findings import services as findings
-from ..visits import services as visits
+from ..photos import possession
+from . import finding_records, visit_records
 from .context import ApplyContext, Outcome, RecordRejected
 
 logger = logging.getLogger(__name__)
@@ -92,7 +95,7 @@ def _apply(ctx: ApplyContext, record: dict, *, savepoint: bool) -> Outcome | Rec
     Without a savepoint (a new finding) the record only reads and queues rows, so a database error there
     propagates (see apply_records); with one, anything but a concurrency error stays with the record.
     """
-    apply = visits.apply_visit if record["type"] == "visit" else findings.apply_finding
+    apply = visit_records.apply_visit if record["type"] == "visit" else finding_records.apply_finding
     if savepoint:
         ctx.flush()  # earlier records' queued rows go in before this record's savepoint
     mark = ctx.mark()
@@ -132,8 +135,9 @@ def _apply_isolated(ctx: ApplyContext, record: dict) -> Outcome | RecordRejected
 
 def results(records: list[dict], outcomes: list, *, user=None) -> list[dict]:
     """Turn outcomes into the per-record answers, with the photos each record still lacks."""
-    missing = findings.photos_to_upload(user, [(record["id"], sha) for record, o in zip(records, outcomes)
-                                               if isinstance(o, Outcome) for sha in o.photos])
+    claims = [(record["id"], sha) for record, outcome in zip(records, outcomes) if isinstance(outcome, Outcome)
+              for sha in outcome.photos]
+    missing = possession.missing_for(user, claims) if claims else {}  # claimed, still to upload
     answers = []
     for record, outcome in zip(records, outcomes):
         answer = {"id": str(record["id"]), "type": record["type"]}

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from inspection.audit.models import AuditEvent
 from inspection.extensions import db
 from inspection.findings.models import Finding, FindingPhoto
-from inspection.findings.services import bump_fields, finding_data, missing_photos
+from inspection.photos.possession import standing_links
 from inspection.sync.models import ChangeEvent, RecordVersion
+from inspection.sync.versions import bump_fields, finding_data
 
 from ..records import apply, finding_record, jpeg, status_of, visit_record
 
@@ -193,11 +194,11 @@ def test_bump_fields_counts_a_change_and_keeps_that_version(made):
     assert finding.field_versions["severity"] == 2 and finding.field_versions["description"] == 1
 
 
-def test_missing_photos_lists_expected_but_not_received(app, made, client, token_for):
+def test_a_photo_reference_stands_once_its_bytes_are_received(app, made, client, token_for):
     user, vid, fid = made
     data, sha = jpeg(5)
     edit(user, vid, fid, 1, device="A", photos=[{"sha256": sha}, {"sha256": SHA_X}])
-    assert missing_photos([fid]) == {fid: [sha, SHA_X]}
+    assert standing_links([fid]) == set()
     assert client.put(f"/api/v1/photos/{sha}", data=data, headers=token_for("inspector1")).status_code == 201
-    assert missing_photos([fid]) == {fid: [SHA_X]}
+    assert standing_links([fid]) == {(fid, sha)}
     assert db.session.scalar(select(func.count()).select_from(FindingPhoto)) == 2

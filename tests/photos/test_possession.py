@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from inspection.audit.models import AuditEvent
 from inspection.circulars.reports import visit_report
 from inspection.extensions import db
-from inspection.findings.services import missing_photos
+from inspection.photos.possession import standing_links
 from inspection.visits.models import Visit
 
 from ..records import finding_record, jpeg, push, visit_record
@@ -82,7 +82,7 @@ def test_another_team_naming_a_photo_sees_it_missing_and_cannot_fetch_it(client,
     report = visit_report(db.session.get(Visit, vid), printed_by=world.users["inspector2"],
                           photo_dir=client.application.config["PHOTO_DIR"])
     assert report.photos == []  # nor does printing the visit report
-    assert missing_photos([fid, fid_a]) == {fid: [sha]}  # not received as evidence of team B's finding
+    assert standing_links([fid, fid_a]) == {(fid_a, sha)}  # not received as evidence of team B's finding
 
 
 def test_naming_a_photo_before_its_team_uploads_it_does_not_claim_it_either(client, world, heads):
@@ -110,7 +110,7 @@ def test_uploading_the_bytes_proves_possession_and_the_claim_then_stands(client,
     resent = results(push(client, heads["b"], [finding_record(vid, finding_id=fid, base_version=1,
                                                               photos=[{"sha256": sha, "caption": "借用"}])]))
     assert resent[0]["status"] == "unchanged" and resent[0]["missing_photos"] == []
-    assert missing_photos([fid]) == {}
+    assert standing_links([fid]) == {(fid, sha)}
     report = visit_report(db.session.get(Visit, vid), printed_by=world.users["inspector2"],
                           photo_dir=client.application.config["PHOTO_DIR"])
     assert [p.sha256 for p in report.photos] == [sha]

@@ -10,10 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from inspection.extensions import db
-from inspection.findings import services as finding_services
 from inspection.findings.models import Finding, InvolvedPerson
+from inspection.sync import finding_records, visit_records
 from inspection.sync.models import SyncBatch
-from inspection.visits import services as visit_services
 from inspection.visits.models import Visit
 
 from ..records import finding_record, push, statuses, visit_record
@@ -144,9 +143,9 @@ def test_an_unexpected_error_in_one_record_answers_it_server_error_and_keeps_the
                visit_record(world.targets[1], visit_id=other), finding_record(other), finding_record(vid)]
     failing = records[2] if kind == "finding" else records[3]
     if kind == "finding":
-        _break(monkeypatch, finding_services, "apply_finding", failing["id"])
+        _break(monkeypatch, finding_records, "apply_finding", failing["id"])
     else:
-        _break(monkeypatch, visit_services, "apply_visit", failing["id"])
+        _break(monkeypatch, visit_records, "apply_visit", failing["id"])
     batch_id = uuid.uuid4()
     with caplog.at_level(logging.ERROR, logger="inspection.sync.applier"):
         response = push(client, h1, records, batch_id=batch_id)
@@ -173,7 +172,7 @@ def test_a_value_the_database_refuses_among_bulk_rows_is_isolated(client, world,
     vid = uuid.uuid4()
     records = [visit_record(world.targets[0], visit_id=vid)] + [finding_record(vid) for _ in range(3)]
     failing = records[2]["id"]
-    real = finding_services._create
+    real = finding_records._create
 
     def corrupt(ctx, finding_id, raw):
         outcome = real(ctx, finding_id, raw)
@@ -181,7 +180,7 @@ def test_a_value_the_database_refuses_among_bulk_rows_is_isolated(client, world,
             ctx.finding_rows[-1]["created_at"] = "not a time"  # a bug that slipped past validation
         return outcome
 
-    monkeypatch.setattr(finding_services, "_create", corrupt)
+    monkeypatch.setattr(finding_records, "_create", corrupt)
     results = answers(push(client, h1, records))
     assert [r["status"] for r in results] == ["created", "created", "invalid", "created"]
     assert results[2]["codes"] == {"_record": ["server_error"]}
@@ -194,7 +193,7 @@ def test_nul_slipping_past_validation_fails_only_its_record_on_postgresql(client
         pytest.skip("SQLite stores NUL")
     vid = uuid.uuid4()
     records = [visit_record(world.targets[0], visit_id=vid), finding_record(vid), finding_record(vid)]
-    real = finding_services._create
+    real = finding_records._create
 
     def corrupt(ctx, finding_id, raw):
         outcome = real(ctx, finding_id, raw)
@@ -202,7 +201,7 @@ def test_nul_slipping_past_validation_fails_only_its_record_on_postgresql(client
             ctx.finding_rows[-1]["description"] = "不在岗\x00"
         return outcome
 
-    monkeypatch.setattr(finding_services, "_create", corrupt)
+    monkeypatch.setattr(finding_records, "_create", corrupt)
     results = answers(push(client, h1, records))
     assert [r["status"] for r in results] == ["created", "invalid", "created"]
     assert count(Finding) == 1

@@ -1,17 +1,8 @@
-"""Findings from phones: create, merge edits field by field, link findings that arrived before their visit.
+"""Apply finding records from phones: create, merge edits field by field, link findings that arrived before their visit.
 
-Synced data of a finding (what phones send, normalised; also what `original` and RecordVersion keep):
-    {"visit_id", "item_code", "category", "description", "occurred_at" (UTC ISO), "location", "severity",
-     "persons": [{"name", "post", "cadre_level"}], "photos": [{"sha256", "caption", "taken_at"}]}
-Merge keys are these names, except photos, merged one by one as "photo:<sha256>" (see sync/merge.py).
-
-Editing a finding outside sync (a reviewer's correction, a decision, a conflict resolution) must count
-as a server-side change, or a phone editing from an older version would overwrite it. Change the
-values, then call `bump_fields(finding, [names changed])` once, in the same unit of work: it bumps
-`version`, marks each name in `field_versions` (model names such as "item_id" or "photos" are understood
-as aliases of the merge keys "item_code" and "photo:*"), and keeps the finding's synced data as that
-version, the base a later three-way merge compares against. Then call
-`sync.changes.emit_finding_change(finding, kind, payload)` so the team's phones hear of it.
+The synced data of a finding and its versions are in sync/versions.py; a new finding only queues plain
+rows on the context (inserted together with the batch, see sync/applier.py), an edit is merged with
+sync/merge.py and audited, and the team's phones hear of it through sync/changes.py.
 """
 from __future__ import annotations
 
@@ -25,13 +16,12 @@ from sqlalchemy import select
 from ..campaigns.models import Target
 from ..campaigns.visibility import can_write_for_target
 from ..extensions import db
-from ..photos import possession
-from ..sync.changes import emit_finding_change
-from ..sync.context import ApplyContext, Outcome, Place, RecordRejected, forbidden, invalid
-from ..sync.merge import base_data, bump, conflict_entry, flatten, iso, merge, unflatten
-from ..sync.models import RecordVersion
-from ..sync.schemas import FindingDataSchema
-from .models import CATEGORIES, Finding, FindingPhoto, InvolvedPerson
+from ..findings.models import CATEGORIES, Finding, FindingPhoto, InvolvedPerson
+from .changes import emit_finding_change
+from .context import ApplyContext, Outcome, Place, RecordRejected, forbidden, invalid
+from .merge import base_data, bump, conflict_entry, flatten, iso, merge, unflatten
+from .schemas import FindingDataSchema
+from .versions import finding_data, latest_data, persons_data, photos_data
 
 logger = logging.getLogger(__name__)
 
@@ -50,40 +40,6 @@ def load_finding_data(raw, *, partial: bool) -> dict:
         return _schema.load(raw, partial=SYNC_FIELDS if partial else False)
     except ValidationError as exc:
         raise RecordRejected("invalid", exc.messages) from None
-
-
-def finding_data(finding: Finding) -> dict:
-    """Return a finding's current synced data."""
-    if finding.visit_id is not None:
-        code = finding.item.code if finding.item_id is not None else None
-    else:
-        code = _latest_data(finding).get("item_code")  # not resolvable until its visit arrives
-    return {
-        "visit_id": str(finding.visit_ref),
-        "item_code": code,
-        "category": finding.category,
-        "description": finding.description,
-        "occurred_at": iso(finding.occurred_at),
-        "location": finding.location,
-        "severity": finding.severity,
-        "persons": [{"name": p.name, "post": p.post, "cadre_level": p.cadre_level} for p in finding.persons],
-        "photos": [{"sha256": p.sha256, "caption": p.caption, "taken_at": iso(p.taken_at)} for p in finding.photos],
-    }
-
-
-def _latest_data(finding: Finding) -> dict:
-    """Return the synced data kept for the finding's current version (its original at version 1)."""
-    if finding.version == 1:
-        return finding.original or {}
-    data = db.session.scalar(select(RecordVersion.data).where(
-        RecordVersion.entity_type == "finding", RecordVersion.entity_id == finding.id,
-        RecordVersion.version == finding.version))
-    return data or {}
-
-
-def bump_fields(finding: Finding, fields) -> int:
-    """Count a non-sync change to `fields` (see the module docstring); return the new version."""
-    return bump(finding, fields, finding_data(finding), "finding")
 
 
 def _classify(ctx: ApplyContext, place: Place | None, code: str | None, category: str | None):
@@ -112,16 +68,9 @@ def _normalise(ctx: ApplyContext, data: dict, place: Place | None, current_code:
     if "occurred_at" in data:
         out["occurred_at"] = iso(data["occurred_at"])
     if "persons" in data:
-        out["persons"] = [{"name": p["name"], "post": p["post"], "cadre_level": p["cadre_level"]}
-                          for p in data["persons"]]
+        out["persons"] = persons_data(data["persons"])
     if "photos" in data:
-        seen, photos = set(), []
-        for photo in data["photos"]:
-            if photo["sha256"] not in seen:
-                seen.add(photo["sha256"])
-                photos.append({"sha256": photo["sha256"], "caption": photo["caption"],
-                               "taken_at": iso(photo["taken_at"])})
-        out["photos"] = photos
+        out["photos"] = photos_data(_dedupe(data["photos"]))
     if "item_code" in data or "category" in data:
         code = data["item_code"] if "item_code" in data else current_code
         _, code, category = _classify(ctx, place, code, data.get("category"))
@@ -158,8 +107,7 @@ def _create(ctx: ApplyContext, finding_id: uuid.UUID, raw) -> Outcome:
         "visit_id": str(visit_ref), "item_code": code, "category": category or "",
         "description": data["description"], "occurred_at": iso(data["occurred_at"]),
         "location": data["location"], "severity": data["severity"],
-        "persons": [{"name": p["name"], "post": p["post"], "cadre_level": p["cadre_level"]} for p in data["persons"]],
-        "photos": [{"sha256": p["sha256"], "caption": p["caption"], "taken_at": iso(p["taken_at"])} for p in photos],
+        "persons": persons_data(data["persons"]), "photos": photos_data(photos),
     }
     versions = dict.fromkeys(_SCALAR_FIELDS, 1)
     versions.update((f"photo:{p['sha256']}", 1) for p in photos)
@@ -317,7 +265,7 @@ def link_pending(ctx: ApplyContext, visit_id: uuid.UUID, place: Place) -> int:
         if not allowed:
             logger.warning("finding %s names visit %s of a target its author may not write", finding.id, visit_id)
             continue
-        code = _latest_data(finding).get("item_code")
+        code = latest_data(finding).get("item_code")
         item = ctx.items(place.checklist_id).get(code) if code else None
         finding.visit_id, finding.campaign_id = visit_id, place.campaign_id
         finding.unit_id, finding.team_id = place.unit_id, place.team_id
@@ -330,27 +278,3 @@ def link_pending(ctx: ApplyContext, visit_id: uuid.UUID, place: Place) -> int:
                                                 "version": finding.version})
         linked += 1
     return linked
-
-
-def photos_to_upload(user, claims) -> dict[uuid.UUID, set[str]]:
-    """Return, per finding, the claimed photos its sender must still upload (see photos.possession)."""
-    claims = list(claims)
-    return possession.missing_for(user, claims) if claims else {}
-
-
-def missing_photos(finding_ids) -> dict[uuid.UUID, list[str]]:
-    """Return, per finding, the photos it references not received yet (expected − received).
-
-    A photo the server holds counts as received only where the reference stands (a holder of the bytes
-    may see the finding; see photos.possession): a hash another team's photo has is not evidence.
-    """
-    finding_ids = list(finding_ids)
-    stand = possession.standing_links(finding_ids)
-    rows = db.session.execute(select(FindingPhoto.finding_id, FindingPhoto.sha256)
-                              .where(FindingPhoto.finding_id.in_(finding_ids))
-                              .order_by(FindingPhoto.finding_id, FindingPhoto.position))
-    missing: dict[uuid.UUID, list[str]] = {}
-    for finding_id, sha in rows:
-        if (finding_id, sha) not in stand:
-            missing.setdefault(finding_id, []).append(sha)
-    return missing

@@ -1,9 +1,8 @@
-"""Visits from phones: create (then link findings that were waiting for it) and merge edits.
+"""Apply visit records from phones: create (then link findings that were waiting for it) and merge edits.
 
-Synced data of a visit (what phones send, normalised; also what RecordVersion keeps):
-    {"target_id", "started_at", "ended_at" (UTC ISO), "lat", "lon", "accuracy", "notes",
-     "answers": [{"item_code", "result", "note"}] (sorted by item code)}
-Answers are merged one by one as "answer:<item code>" (see sync/merge.py).
+The synced data of a visit is in sync/versions.py; answers are merged one by one as
+"answer:<item code>" (see sync/merge.py). `write_changes` is also how a reviewer settling a visit
+conflict takes the phone's value (review/conflicts.py).
 """
 from __future__ import annotations
 
@@ -12,17 +11,15 @@ import uuid
 from datetime import datetime
 
 from marshmallow import ValidationError
-from sqlalchemy import select
 
-from ..audit.services import record
-from ..checklists.models import ChecklistItem
 from ..extensions import db
-from ..findings.services import link_pending
-from ..sync.context import ApplyContext, Outcome, RecordRejected, forbidden, invalid
-from ..sync.merge import base_data, bump, conflict_entry, flatten, iso, merge, unflatten
-from ..sync.models import RecordVersion
-from ..sync.schemas import VisitDataSchema
-from .models import ChecklistAnswer, Visit, part_label
+from ..visits.models import ChecklistAnswer, Visit
+from .context import ApplyContext, Outcome, RecordRejected, forbidden, invalid
+from .finding_records import link_pending
+from .merge import base_data, bump, conflict_entry, flatten, iso, merge, unflatten
+from .models import RecordVersion
+from .schemas import VisitDataSchema
+from .versions import visit_data
 
 logger = logging.getLogger(__name__)
 
@@ -38,21 +35,6 @@ def load_visit_data(raw, *, partial: bool) -> dict:
         return _schema.load(raw, partial=SYNC_FIELDS if partial else False)
     except ValidationError as exc:
         raise RecordRejected("invalid", exc.messages) from None
-
-
-def visit_data(visit: Visit, codes: dict[int, str]) -> dict:
-    """Return a visit's current synced data; `codes` maps checklist item ids to codes."""
-    return {
-        "target_id": visit.target_id,
-        "started_at": iso(visit.started_at),
-        "ended_at": iso(visit.ended_at),
-        "lat": visit.lat,
-        "lon": visit.lon,
-        "accuracy": visit.accuracy,
-        "notes": visit.notes,
-        "answers": sorted(({"item_code": codes[a.item_id], "result": a.result, "note": a.note}
-                           for a in visit.answers), key=lambda a: a["item_code"]),
-    }
 
 
 def _normalise(ctx: ApplyContext, data: dict, checklist_id: int) -> dict:
@@ -125,7 +107,7 @@ def _update(ctx: ApplyContext, visit: Visit, base_version: int | None, raw) -> O
     if not result.applied and not result.conflicts:
         return Outcome("unchanged", visit.version)
     if result.applied:
-        new, names = _write(visit, current, result.applied, items)
+        new, names = write_changes(visit, current, result.applied, items)
         ctx.audit("visit.sync_update", "visit", visit.id, "同步修改到访记录：" + "、".join(names),
                   before={n: current[n] for n in names},
                   after={n: new[n] for n in names} | {"version": visit.version, "device": ctx.device_id})
@@ -145,7 +127,7 @@ def _update(ctx: ApplyContext, visit: Visit, base_version: int | None, raw) -> O
     return Outcome("conflict" if answer else "updated", visit.version, conflicts=answer or None)
 
 
-def _write(visit: Visit, current: dict, changes: dict,
+def write_changes(visit: Visit, current: dict, changes: dict,
            items: dict[str, tuple[int, str]]) -> tuple[dict, list[str]]:
     """Set changed merge keys on the visit and bump its version; return the new synced data and fields set."""
     order = sorted({a["item_code"] for a in current["answers"]}
@@ -177,30 +159,3 @@ def _set(visit: Visit, name: str, value, items: dict[str, tuple[int, str]]) -> N
         visit.notes = value or ""
     else:
         setattr(visit, name, value)
-
-
-class VisitConflictError(ValueError):
-    """A visit conflict cannot be settled as asked (already settled, or an unknown choice)."""
-
-
-def settle_conflict(visit: Visit, key: str, choice: str, *, actor, ip: str = "") -> None:
-    """Settle one conflicting part of a visit: keep the server's value, or take the phone's."""
-    entry = (visit.conflicts or {}).get(key)
-    if entry is None:
-        raise VisitConflictError("该内容没有待处理的冲突（可能已被他人处理）")
-    if choice not in ("server", "phone"):
-        raise VisitConflictError("请选择保留哪一方的内容")
-    items = {code: (item_id, category) for code, item_id, category in db.session.execute(
-        select(ChecklistItem.code, ChecklistItem.id, ChecklistItem.category)
-        .where(ChecklistItem.checklist_id == visit.checklist_id))}
-    codes = {item_id: code for code, (item_id, _) in items.items()}
-    current = visit_data(visit, codes)
-    visit.conflicts = {k: v for k, v in visit.conflicts.items() if k != key}
-    after = {"choice": choice}
-    if choice == "phone" and flatten(current).get(key) != entry.get("phone"):
-        _write(visit, current, {key: entry.get("phone")}, items)
-        after[key] = entry.get("phone")
-    record(actor, "visit.conflict_resolved", "visit", visit.id,
-           f"处理到访记录的同步冲突：{part_label(key)}（{'采用手机内容' if choice == 'phone' else '保留服务器内容'}）",
-           before={key: entry.get("server"), "conflict": entry}, after=after, ip=ip)
-    db.session.flush()
