@@ -66,7 +66,7 @@ def test_the_check_sees_every_form_of_import(source):
 
 def test_the_check_leaves_sibling_and_lower_imports_alone():
     source = "from .models import Finding\nfrom ..campaigns.models import Target\nfrom ..extensions import db\n"
-    assert forbidden(imported_modules(source, "inspection.findings.services")) == []
+    assert forbidden(imported_modules(source, "inspection.findings.models")) == []
     assert imported_modules("from .models import Visit", "inspection.visits", is_package=True) \
         >= {"inspection.visits.models"}
 

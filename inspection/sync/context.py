@@ -1,9 +1,9 @@
 """What applying one sync batch needs to know and remember: the user's writable targets, the records
 already on the server, checklist items, and rows waiting to be inserted together.
 
-The visit and finding services take an ApplyContext explicitly. Lookups are cached for the batch;
-`prefetch` loads every record a batch names in a few queries (locking them on PostgreSQL), and new
-findings are buffered as plain rows and inserted in bulk by `flush`.
+The record appliers (sync/visit_records.py, sync/finding_records.py) take an ApplyContext explicitly.
+Lookups are cached for the batch; `prefetch` loads every record a batch names in a few queries (locking
+them on PostgreSQL), and new findings are buffered as plain rows and inserted in bulk by `flush`.
 
 Locks are taken in one global order, visits before findings and each kind by id (`apply_order`): the
 batch's records are applied in that order (sync.services.apply_batch) and `prefetch` locks in it, so
