@@ -86,7 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from .campaigns import views as campaign_views
     from .checklists import views as checklist_views
     from .circulars import blueprint as circulars
-    from .circulars import editor, inbox, organ_views, reports, views as circular_views  # noqa: F401  (on circulars.bp)
+    from .circulars import editor, inbox, organ_views, views as circular_views  # noqa: F401  (routes on circulars.bp)
     from .core import views as core_views
     from .field import views as field_views
     from .photos import views as photo_views
@@ -96,10 +96,11 @@ def register_blueprints(app: Flask) -> None:
     from .sync import api as sync_api
     from .units import views as unit_views
     from .users import views as user_views
+    from .visits import views as visit_views
 
     for bp in (core_views.bp, auth_views.bp, auth_api.bp, user_views.bp, unit_views.bp, checklist_views.bp,
                campaign_views.bp, audit_views.bp, photo_views.bp, circulars.bp, sync_api.bp, review.bp,
-               stats_views.bp, stats_api.bp, field_views.bp):
+               visit_views.bp, stats_views.bp, stats_api.bp, field_views.bp):
         app.register_blueprint(bp)
 
 

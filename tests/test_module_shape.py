@@ -35,3 +35,9 @@ def test_the_check_finds_a_bottom_import():
     source = '"""Doc."""\nimport os\n\nbp = object()\n\nfrom . import routes  # noqa: E402\n'
     assert late_imports(source) == [6]
     assert late_imports('"""Doc."""\nfrom __future__ import annotations\nimport os\nX = 1\n') == []
+
+
+def test_china_standard_time_is_defined_once():
+    defining = sorted(str(path.relative_to(PACKAGE.parent)) for path in PACKAGE.rglob("*.py")
+                      if any(mark in path.read_text(encoding="utf-8") for mark in ("hours=8", "Asia/Shanghai")))
+    assert defining == ["inspection/core/dates.py"]

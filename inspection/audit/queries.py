@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, or_, select
 
 from ..auth.models import User
 from ..auth.roles import ROLE_LABELS
-from ..core.templating import CST, format_datetime
+from ..core.dates import cst_midnight, format_datetime
 from ..extensions import db
 from ..findings.models import CADRE_LEVELS
 from ..units.models import UNIT_KINDS
@@ -34,11 +34,6 @@ class AuditFilters:
     text: str = ""
 
 
-def cst_day_start(day: date) -> datetime:
-    """Return the UTC instant at which a China Standard Time day begins."""
-    return datetime.combine(day, time(0), tzinfo=CST).astimezone(UTC)
-
-
 def events_query(f: AuditFilters) -> Select:
     """Select audit events matching the filters, newest first."""
     query = select(AuditEvent)
@@ -56,9 +51,9 @@ def events_query(f: AuditFilters) -> Select:
     if f.entity_id.strip():
         query = query.where(AuditEvent.entity_id == f.entity_id.strip())
     if f.date_from:
-        query = query.where(AuditEvent.at >= cst_day_start(f.date_from))
+        query = query.where(AuditEvent.at >= cst_midnight(f.date_from))
     if f.date_to:
-        query = query.where(AuditEvent.at < cst_day_start(f.date_to + timedelta(days=1)))
+        query = query.where(AuditEvent.at < cst_midnight(f.date_to + timedelta(days=1)))
     if f.text.strip():
         query = query.where(AuditEvent.summary.ilike(f"%{f.text.strip()}%"))
     return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

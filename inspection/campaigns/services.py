@@ -13,7 +13,7 @@ from sqlalchemy import case, func, select
 
 from ..audit.services import changed_fields, record
 from ..auth.roles import ADMIN
-from ..core.templating import to_cst
+from ..core.dates import to_cst
 from ..extensions import db
 from ..findings.models import Finding
 from ..visits.models import Visit

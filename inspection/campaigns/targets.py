@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ..audit.services import changed_fields, record
-from ..core.templating import format_datetime
+from ..core.dates import format_datetime
 from ..extensions import db
 from ..units.models import Unit
 from ..visits.models import Visit

@@ -8,12 +8,11 @@ from pathlib import Path
 
 from sqlalchemy import distinct, func, select
 
-from ..core.templating import to_cst
+from ..core.dates import datetime_cn, to_cst, today_cst
 from ..extensions import db
 from ..findings.models import Finding
-from ..pdf.document import Attachment, CircularDocument, PhotoEntry, Table
-from ..photos.storage import variant_path
-from ..sqltypes import utcnow
+from ..pdf.document import Attachment, CircularDocument, Table
+from ..photos.entries import photo_entries
 from ..units.models import Unit
 from ..visits.models import Visit
 from .drafting import DraftContext, FindingFact, PersonFact, body_blocks, ordered_findings
@@ -34,11 +33,6 @@ class CopySpec:
 
     copy_number: str | None = None
     trace_line: str | None = None
-
-
-def today_cst() -> date:
-    """Return today's date in China Standard Time."""
-    return to_cst(utcnow()).date()
 
 
 def included_findings(circular: Circular) -> list[Finding]:
@@ -84,44 +78,12 @@ def recipients_text(circular: Circular) -> str:
     return text + "：" if text else ""
 
 
-def _datetime_cn(value, *, year: bool = True) -> str:
-    """Write a time in China Standard Time as 2026年3月5日 9:30 (no zero padding)."""
-    if value is None:
-        return ""
-    local = to_cst(value)
-    text = f"{local.month}月{local.day}日 {local.hour}:{local.minute:02d}"
-    return f"{local.year}年{text}" if year else text
-
-
-def _problem_caption(finding: Finding) -> str:
-    """Shorten a finding's description for a photo caption."""
-    text = " ".join(finding.description.split())
-    return text if len(text) <= 80 else text[:79] + "…"
-
-
-def photo_entries(findings: list[Finding], photo_dir: str | Path) -> tuple[list[PhotoEntry], int]:
-    """List the display copies of the findings' photos; also count photos not yet on the server."""
-    entries, missing = [], 0
-    for finding in findings:
-        for link in finding.photos:
-            path = variant_path(photo_dir, link.sha256, "display")
-            if link.photo is None or not path.exists():
-                missing += 1
-                continue
-            taken = link.taken_at or link.photo.exif_taken_at or finding.occurred_at
-            entries.append(PhotoEntry(path=str(path), unit=finding.unit.name if finding.unit else "",
-                                      taken_at=_datetime_cn(taken),
-                                      place=finding.location or "", problem=link.caption or _problem_caption(finding),
-                                      sha256=link.sha256))
-    return entries, missing
-
-
 def findings_table(findings: list[Finding]) -> Table:
     """Tabulate the findings for the table annex."""
     rows = []
     for i, finding in enumerate(findings, start=1):
         people = "、".join(f"{p.name}（{p.post}）" if p.post else p.name for p in finding.persons)
-        rows.append([str(i), finding.unit.name if finding.unit else "", _datetime_cn(finding.occurred_at, year=False),
+        rows.append([str(i), finding.unit.name if finding.unit else "", datetime_cn(finding.occurred_at, year=False),
                      finding.location or "", finding.category, " ".join(finding.description.split()), people])
     return Table(columns=list(TABLE_COLUMNS), rows=rows, widths=list(TABLE_WIDTHS))
 

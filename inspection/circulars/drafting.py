@@ -12,7 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ..core.templating import to_cst
+from ..core.dates import date_cn, to_cst
 from ..findings.models import CATEGORIES
 from ..pdf.document import Block
 from .paragraph import statistics_paragraph
@@ -87,11 +87,6 @@ def chinese_numeral(n: int) -> str:
         return _CN_DIGITS[ones]
     head = "十" if tens == 1 else _CN_DIGITS[tens] + "十"
     return head + (_CN_DIGITS[ones] if ones else "")
-
-
-def date_cn(value: date | None) -> str:
-    """Write a date as 2026年11月20日 (no zero padding)."""
-    return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
 def when_cn(value: datetime | None) -> str:

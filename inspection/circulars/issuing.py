@@ -13,11 +13,12 @@ from datetime import date
 from pathlib import Path
 
 from ..audit.services import record
+from ..core.dates import today_cst
 from ..extensions import db
-from ..pdf import LayoutError, MissingGlyphError, PhotoError, build_circular
+from ..pdf import LayoutError, MissingGlyphError, PhotoError, build_circular, glyph_message
 from ..pdf.fonts import font_options
 from ..sqltypes import utcnow
-from .assemble import CopySpec, document_for, today_cst
+from .assemble import CopySpec, document_for
 from .models import Circular, CircularCopy
 from .numbering import allocate_number, format_doc_number, peek_next_number
 from .services import CircularError, ensure_draft, unconfirmed_items
@@ -40,15 +41,6 @@ class RenderSettings:
     def from_config(cls, config) -> "RenderSettings":
         """Read PHOTO_DIR, CIRCULAR_DIR and the font settings (FONT_DIR, FONT_*) from the app's config."""
         return cls(photo_dir=config["PHOTO_DIR"], store_dir=circular_dir(config), fonts=font_options(config))
-
-
-def glyph_message(exc) -> str:
-    """Explain a missing glyph: which character (and its code point) and where it is."""
-    char = getattr(exc, "char", "") or ""
-    where = getattr(exc, "where", "") or "正文"
-    code = " ".join(f"U+{ord(c):04X}" for c in char)
-    return (f"字符“{char}”（{code}）在已配置的所有字体中都没有，位置：{where}。"
-            "请修改该处文字，或在字体配置中加入包含该字的字体后再试。")
 
 
 def build_pdf(circular: Circular, settings: RenderSettings, *, number: int | None = None,

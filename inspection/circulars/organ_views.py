@@ -6,9 +6,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.access import hidden_404, roles_required
+from ..core.dates import today_cst
 from ..extensions import db
 from .access import EDITORS
-from .assemble import today_cst
 from .forms import CounterForm, OrganForm
 from .models import IssuingOrgan
 from .organs import counters, create_organ, set_counter, update_organ

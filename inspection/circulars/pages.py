@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from .access import can_edit_circular
-from .assemble import drafted_order, photo_entries
+from ..photos.entries import photo_entries
+from .assemble import drafted_order
 from .drafting import SECTION_LABELS
 from .models import Circular
 from .services import new_findings_count, section_diff, unconfirmed_items

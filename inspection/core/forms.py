@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, PasswordField, StringField
 
-from .templating import CST
+from .dates import CST
 from .text import form_filter
 
 # WTForms' own English messages, translated once for every form in the app.

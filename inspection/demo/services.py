@@ -5,7 +5,7 @@ import hashlib
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, text
@@ -16,6 +16,7 @@ from ..auth.services import create_user
 from ..campaigns.models import Campaign, Target, Team
 from ..checklists.defaults import DEFAULT_ITEMS, DEFAULT_NAME
 from ..checklists.models import Checklist, ChecklistItem
+from ..core.dates import CST
 from ..extensions import db
 from ..findings.models import Finding, FindingPhoto, InvolvedPerson
 from ..photos.services import ingest_photo
@@ -28,7 +29,6 @@ from . import data
 from .photos import draw_photo
 
 logger = logging.getLogger(__name__)
-CST = timezone(timedelta(hours=8))
 
 STAFF = (  # username, role, display name
     ("admin", "admin", "系统管理员"),

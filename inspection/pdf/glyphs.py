@@ -75,3 +75,12 @@ def check_glyphs(doc: CircularDocument | VisitReport, *, fonts: FontSet | None =
                 continue
             if fonts.font_for(role, char) is None:
                 raise MissingGlyphError(char, where)
+
+
+def glyph_message(exc: MissingGlyphError) -> str:
+    """Explain a missing glyph to people: which character (and its code point) and where it is."""
+    char = getattr(exc, "char", "") or ""
+    where = getattr(exc, "where", "") or "正文"
+    code = " ".join(f"U+{ord(c):04X}" for c in char)
+    return (f"字符“{char}”（{code}）在已配置的所有字体中都没有，位置：{where}。"
+            "请修改该处文字，或在字体配置中加入包含该字的字体后再试。")

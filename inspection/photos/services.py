@@ -19,6 +19,7 @@ from PIL import Image, ImageOps
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..core.dates import CST
 from ..extensions import db
 from .models import Photo
 from .possession import note_upload
@@ -29,7 +30,6 @@ logger = logging.getLogger(__name__)
 _BACKGROUND = ThreadPoolExecutor(max_workers=4, thread_name_prefix="photo-io")  # hashing and fsync (GIL released)
 DISPLAY_EDGE = 1600
 THUMB_EDGE = 320
-CST = timezone(timedelta(hours=8))
 _MAGIC = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),

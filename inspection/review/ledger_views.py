@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from ..audit.services import record
 from ..campaigns.models import Campaign
 from ..core.responses import file_chunks, remove_file, set_attachment
-from ..core.templating import CST
+from ..core.dates import CST
 from ..extensions import db
 from ..findings.models import Finding
 from ..auth.access import roles_required

@@ -6,7 +6,7 @@ from datetime import datetime
 from flask import render_template
 
 from ..checklists.models import ChecklistItem
-from ..core.templating import format_datetime
+from ..core.dates import format_datetime
 from ..extensions import db
 from ..findings.models import CADRE_LEVELS, SEVERITIES, Finding
 from ..stats.filters import STATUS_CHOICES, FindingFilter

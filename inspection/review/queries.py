@@ -14,7 +14,7 @@ from ..findings.models import CATEGORIES, Finding, FindingPhoto
 from ..photos.models import Photo
 from ..stats.filters import FindingFilter, finding_conditions
 from ..units.models import Unit
-from ..core.templating import format_datetime
+from ..core.dates import format_datetime
 from ..visits.models import ANSWER_RESULTS, ChecklistAnswer, part_label
 from .models import Review
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from marshmallow import EXCLUDE, fields, validate
 from sqlalchemy import exists, or_, select
 
 from ..core.schemas import Schema
-from ..core.templating import CST
+from ..core.dates import cst_midnight
 from ..findings.models import CADRE_LEVELS, FINDING_STATUSES, Finding, InvolvedPerson
 from ..visits.models import Visit
 
@@ -107,11 +107,6 @@ class FindingFilter:
 FIELD_NAMES = tuple(f.name for f in dataclasses.fields(FindingFilter))
 
 
-def day_start_utc(day: date) -> datetime:
-    """Return the UTC moment a China Standard Time calendar day starts."""
-    return datetime.combine(day, time(0), tzinfo=CST).astimezone(UTC)
-
-
 def status_condition(status: str | None):
     """Return the WHERE clause for a status choice (None and "all" select every status)."""
     if status in (None, "", "all"):
@@ -140,9 +135,9 @@ def finding_conditions(flt: FindingFilter, *, status: bool = True) -> list:
         conds.append(exists().where(InvolvedPerson.finding_id == Finding.id,
                                     InvolvedPerson.cadre_level == flt.cadre_level))
     if flt.date_from is not None:
-        conds.append(Finding.occurred_at >= day_start_utc(flt.date_from))
+        conds.append(Finding.occurred_at >= cst_midnight(flt.date_from))
     if flt.date_to is not None:
-        conds.append(Finding.occurred_at < day_start_utc(flt.date_to + timedelta(days=1)))
+        conds.append(Finding.occurred_at < cst_midnight(flt.date_to + timedelta(days=1)))
     if flt.q:
         like = flt.q
         named = select(InvolvedPerson.finding_id).where(InvolvedPerson.name.contains(like, autoescape=True))
@@ -166,7 +161,7 @@ def visit_conditions(flt: FindingFilter, *, campaign: bool = True) -> list:
     if flt.unit_id is not None:
         conds.append(Visit.unit_id == flt.unit_id)
     if flt.date_from is not None:
-        conds.append(Visit.started_at >= day_start_utc(flt.date_from))
+        conds.append(Visit.started_at >= cst_midnight(flt.date_from))
     if flt.date_to is not None:
-        conds.append(Visit.started_at < day_start_utc(flt.date_to + timedelta(days=1)))
+        conds.append(Visit.started_at < cst_midnight(flt.date_to + timedelta(days=1)))
     return conds

@@ -29,7 +29,7 @@ from sqlalchemy import String, func, select, tuple_, type_coerce
 from ..auth.models import User
 from ..campaigns.models import Campaign, Team
 from ..checklists.models import ChecklistItem
-from ..core.templating import CST
+from ..core.dates import CST
 from ..extensions import db
 from ..findings.models import CADRE_LEVELS, FINDING_STATUSES, SEVERITIES, Finding, FindingPhoto, InvolvedPerson
 from ..units.models import Unit

@@ -11,15 +11,11 @@ A pure function of `Statistics`: no database, no clock. Rules, as circulars writ
 """
 from __future__ import annotations
 
-from datetime import date
 from itertools import groupby
 
+from ..core.dates import date_cn
 from .queries import Share, Statistics
 from .shares import format_tenths
-
-
-def _date_cn(value: date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def _period(stats: Statistics) -> str:
@@ -29,13 +25,13 @@ def _period(stats: Statistics) -> str:
     start, end = stats.period
     if start and end:
         if start == end:
-            return f"{_date_cn(start)}，"
+            return f"{date_cn(start)}，"
         same_year = start.year == end.year
-        end_text = f"{end.month}月{end.day}日" if same_year else _date_cn(end)
-        return f"{_date_cn(start)}至{end_text}，"
+        end_text = f"{end.month}月{end.day}日" if same_year else date_cn(end)
+        return f"{date_cn(start)}至{end_text}，"
     if start:
-        return f"{_date_cn(start)}以来，"
-    return f"截至{_date_cn(end)}，"
+        return f"{date_cn(start)}以来，"
+    return f"截至{date_cn(end)}，"
 
 
 def group_equal_counts(rows: list[Share], unit: str) -> str:

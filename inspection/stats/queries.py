@@ -14,6 +14,7 @@ from sqlalchemy import distinct, func, select
 from ..campaigns.models import Campaign, Team
 from ..campaigns.visibility import statistics_campaigns_query, statistics_filter
 from ..checklists.models import ChecklistItem
+from ..core.dates import date_cn
 from ..extensions import db
 from ..findings.models import CADRE_LEVELS, CATEGORIES, Finding, InvolvedPerson
 from ..units.models import Unit
@@ -82,8 +83,7 @@ class Statistics:
         text = self.campaign_title or "全部专项行动"
         start, end = self.filter.date_from, self.filter.date_to
         if start or end:
-            cn = "{0.year}年{0.month}月{0.day}日".format
-            text += f"（{cn(start) if start else '开始'}至{cn(end) if end else '今'}）"
+            text += f"（{date_cn(start) if start else '开始'}至{date_cn(end) if end else '今'}）"
         return text
 
     @property

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import IO, Iterable
 from xml.sax.saxutils import escape
 
-from ..core.templating import CST
+from ..core.dates import CST
 
 EPOCH = datetime(1899, 12, 30)
 CACHE_SIZE = 4096  # distinct short values per column whose rendering is kept (units, categories, statuses…)

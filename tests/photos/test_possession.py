@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from inspection.audit.models import AuditEvent
-from inspection.circulars.reports import visit_report
+from inspection.visits.reports import visit_report
 from inspection.extensions import db
 from inspection.photos.possession import standing_links
 from inspection.visits.models import Visit

@@ -1,30 +1,19 @@
-"""A single visit's inspection report PDF (检查记录) for the file: facts, checklist answers, findings, photos."""
+"""A single visit's inspection report (检查记录) for the file: facts, checklist answers, findings, photos.
+
+visit_report() gathers the plain VisitReport the PDF engine prints; views.py sends it.
+"""
 from __future__ import annotations
 
-import uuid
-
-from flask import current_app
-from flask_login import current_user
 from sqlalchemy import select
 
-from ..audit.services import record
-from ..auth.access import hidden_404, roles_required
-from ..auth.roles import ADMIN, COORDINATOR, INSPECTOR, REVIEWER
-from ..campaigns.visibility import can_see_team_record
-from ..core.templating import format_datetime
-from ..errors import error_response
+from ..core.dates import format_datetime
 from ..extensions import db
 from ..findings.models import Finding
-from ..pdf import LayoutError, MissingGlyphError, PhotoError, build_visit_report
 from ..pdf.document import ReportAnswer, ReportFinding, ReportPerson, VisitReport
-from ..pdf.fonts import font_options
+from ..photos.entries import photo_entries
 from ..photos.possession import visible_photos
 from ..sqltypes import utcnow
-from ..visits.models import ANSWER_RESULTS, Visit
-from .assemble import photo_entries
-from .issuing import glyph_message
-from ..core.responses import pdf_response
-from .blueprint import bp
+from .models import ANSWER_RESULTS, Visit
 
 WARNING_UNREVIEWED = "内部资料 未经审核 不得外传"
 WARNING_REVIEWED = "内部资料 不得外传"
@@ -65,25 +54,3 @@ def _finding_text(finding: Finding) -> str:
     """Write a finding's time, place and description."""
     head = "，".join(x for x in (format_datetime(finding.occurred_at), finding.location) if x)
     return f"{head}：{finding.description}" if head else finding.description
-
-
-@bp.route("/visits/<uuid:visit_id>/report.pdf")
-@roles_required(ADMIN, COORDINATOR, REVIEWER, INSPECTOR, hidden=True)
-def visit_report_pdf(visit_id: uuid.UUID):
-    """Send a visit's inspection report PDF to the commission or the visiting team."""
-    visit = db.session.get(Visit, visit_id)
-    if visit is None or not can_see_team_record(current_user, visit.team_id, visit.created_by_id):
-        hidden_404()
-    report = visit_report(visit, printed_by=current_user, photo_dir=current_app.config["PHOTO_DIR"])
-    try:
-        data = build_visit_report(report, **font_options(current_app.config))
-    except MissingGlyphError as exc:
-        return error_response(422, "missing_glyph", glyph_message(exc))
-    except LayoutError as exc:
-        return error_response(422, "document_too_long", f"检查记录无法排版：{exc.message}")
-    except PhotoError as exc:
-        return error_response(422, "photo_unreadable", f"照片无法读取（{exc.where}），请检查照片文件后再试")
-    record(current_user, "visit.report_printed", "visit", visit.id, f"打印{visit.unit.name}的检查记录")
-    db.session.commit()
-    return pdf_response(data, f"检查记录-{visit.unit.name}-{format_datetime(visit.started_at, '%Y%m%d')}.pdf",
-                        download=False)

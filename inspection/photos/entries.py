@@ -1,0 +1,31 @@
+"""The photos printed in documents (a circular's photo annex, a visit report): display copies with captions."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..core.dates import datetime_cn
+from ..pdf.document import PhotoEntry
+from .storage import variant_path
+
+
+def problem_caption(finding) -> str:
+    """Shorten a finding's description for a photo caption."""
+    text = " ".join(finding.description.split())
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def photo_entries(findings: list, photo_dir: str | Path) -> tuple[list[PhotoEntry], int]:
+    """List the display copies of the findings' photos; also count photos not yet on the server."""
+    entries, missing = [], 0
+    for finding in findings:
+        for link in finding.photos:
+            path = variant_path(photo_dir, link.sha256, "display")
+            if link.photo is None or not path.exists():
+                missing += 1
+                continue
+            taken = link.taken_at or link.photo.exif_taken_at or finding.occurred_at
+            entries.append(PhotoEntry(path=str(path), unit=finding.unit.name if finding.unit else "",
+                                      taken_at=datetime_cn(taken),
+                                      place=finding.location or "", problem=link.caption or problem_caption(finding),
+                                      sha256=link.sha256))
+    return entries, missing
