@@ -14,6 +14,7 @@ from ..audit.services import record
 from ..campaigns.models import Campaign
 from ..core.text import text_problem
 from ..extensions import db
+from ..findings.models import CATEGORIES
 from ..visits.models import Visit
 from .models import Checklist, ChecklistItem
 
@@ -56,6 +57,12 @@ class ItemRow:
     def key(self) -> tuple:
         """Return the fields that make two items the same."""
         return (self.code, self.category, self.text, self.guidance, bool(self.photo_required))
+
+
+def category_choices() -> list[str]:
+    """Return the problem categories: the official nine, then any others used in checklists."""
+    used = db.session.scalars(select(ChecklistItem.category).distinct())
+    return list(CATEGORIES) + sorted(c for c in set(used) if c not in CATEGORIES)
 
 
 def rows_from_items(items) -> list[ItemRow]:

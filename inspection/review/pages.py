@@ -6,6 +6,7 @@ from datetime import datetime
 from flask import render_template
 
 from ..checklists.models import ChecklistItem
+from ..checklists.services import category_choices
 from ..core.dates import format_datetime
 from ..extensions import db
 from ..findings.models import CADRE_LEVELS, SEVERITIES, Finding
@@ -57,7 +58,7 @@ def render_finding(finding: Finding, flt: FindingFilter, *, error: str | None = 
         progress=queries.photo_progress(finding), history=queries.history(finding),
         reviews=queries.reviews(finding), candidates=queries.duplicate_candidates(finding),
         merged_from=queries.merged_from(finding), items=queries.checklist_items(finding),
-        categories=queries.category_choices(), levels=CADRE_LEVELS, severities=SEVERITIES,
+        categories=category_choices(), levels=CADRE_LEVELS, severities=SEVERITIES,
         field_label=field_label, show_value=show_value, decidable=finding.status in DECIDABLE,
         reopenable=finding.status in REOPENABLE)
     return page, status

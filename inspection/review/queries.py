@@ -9,8 +9,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..audit.models import AuditEvent
 from ..campaigns.models import Campaign, Team
 from ..checklists.models import ChecklistItem
+from ..checklists.services import category_choices
 from ..extensions import db
-from ..findings.models import CATEGORIES, Finding, FindingPhoto
+from ..findings.models import Finding, FindingPhoto
 from ..photos.models import Photo
 from ..stats.filters import FindingFilter, finding_conditions
 from ..units.models import Unit
@@ -136,12 +137,6 @@ def checklist_items(finding: Finding) -> list[ChecklistItem]:
         return []
     return list(db.session.scalars(select(ChecklistItem).where(
         ChecklistItem.checklist_id == finding.campaign.checklist_id).order_by(ChecklistItem.position)))
-
-
-def category_choices() -> list[str]:
-    """Return the problem categories: the official nine, then any others used in checklists."""
-    used = db.session.scalars(select(ChecklistItem.category).distinct())
-    return list(CATEGORIES) + sorted(c for c in set(used) if c not in CATEGORIES)
 
 
 def filter_options(campaigns_query=None) -> dict:

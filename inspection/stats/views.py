@@ -16,8 +16,8 @@ from ..auth.access import hidden_404, roles_required
 from ..auth.roles import ADMIN, COORDINATOR, REVIEWER, VIEWER
 from ..campaigns.models import Campaign, Team
 from ..campaigns.visibility import statistics_campaigns_query
+from ..checklists.services import category_choices
 from ..extensions import db
-from ..review.queries import category_choices
 from ..units.models import Unit
 from . import charts
 from .filters import FindingFilter

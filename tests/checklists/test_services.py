@@ -118,3 +118,15 @@ def test_grouped_items_follow_item_order(world):
     groups = services.grouped_items(world.checklist)
     assert [g for g, _ in groups] == ["考勤管理", "在岗在位", "请销假管理", "公务用车", "财经纪律"]
     assert all(isinstance(i, ChecklistItem) for _, items in groups for i in items)
+
+
+def test_category_choices_are_the_official_nine_then_others_used_in_checklists(world):
+    from inspection.findings.models import CATEGORIES
+
+    world.checklist.items.append(ChecklistItem(code="Z01", category="自定义类别", text="其他", position=99))
+    world.checklist.items.append(ChecklistItem(code="Z02", category="乙类", text="其他", position=100))
+    db.session.flush()
+    choices = services.category_choices()
+    assert choices[:len(CATEGORIES)] == list(CATEGORIES)
+    assert choices[len(CATEGORIES):] == sorted({"自定义类别", "乙类"} | {i.category for i in world.checklist.items
+                                                                      if i.category not in CATEGORIES})
