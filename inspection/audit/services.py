@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 
+from ..core.actor import Actor
 from ..extensions import db
 from .models import AuditEvent
 
@@ -11,7 +12,9 @@ logger = logging.getLogger(__name__)
 
 def record(actor, action: str, entity_type: str, entity_id, summary: str = "", *,
            before: dict | None = None, after: dict | None = None, ip: str = "") -> AuditEvent:
-    """Append one audit event (flushed, committed with the caller's unit of work)."""
+    """Append one audit event (flushed, committed with the caller's unit of work); the IP comes from the Actor."""
+    if isinstance(actor, Actor):
+        ip = ip or actor.ip
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
         action=action,
@@ -20,7 +23,7 @@ def record(actor, action: str, entity_type: str, entity_id, summary: str = "", *
         summary=summary,
         before=before,
         after=after,
-        ip=ip,
+        ip=(ip or "")[:64],
     )
     db.session.add(event)
     db.session.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, g
 from flask_login import current_user
 
+from ..core.actor import current_actor
 from ..core.json import load
 from ..errors import ApiError
 from ..extensions import csrf, db
@@ -32,7 +33,7 @@ def create_token():
         details = {"retry_after": exc.retry_after} if exc.retry_after else None
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
         raise ApiError(status, exc.code, exc.message, details, headers) from None
-    token, plain = services.issue_token(user, data["device_name"])
+    token, plain = services.issue_token(user, data["device_name"], actor=current_actor(user))
     db.session.commit()
     return TokenResponseSchema().dump({"token": plain, "token_id": token.id, "user": user}), 201
 

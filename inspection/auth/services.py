@@ -83,8 +83,11 @@ def begin_sign_in(username: str, client: str, policy: lockout.Policy, *, now: da
         raise _locked(exc.retry_after) from None
 
 
-def finish_sign_in(attempt: lockout.Attempt, password: str, policy: lockout.Policy) -> User:
-    """Check the password of a reserved attempt; return the user, or raise AuthError (same work for unknown names)."""
+def finish_sign_in(attempt: lockout.Attempt, password: str, policy: lockout.Policy, *, actor=None) -> User:
+    """Check the password of a reserved attempt; return the user, or raise AuthError (same work for unknown names).
+
+    `actor` is the anonymous Actor of the sign-in request (its IP goes on the lock-out's audit row).
+    """
     user = db.session.scalar(select(User).where(User.username == attempt.username))
     if user is None:
         verify_dummy()  # spend the time of a real check so user names cannot be probed
@@ -94,7 +97,7 @@ def finish_sign_in(attempt: lockout.Attempt, password: str, policy: lockout.Poli
     if not valid:
         lockout.fail(attempt, policy)
         if user is not None and attempt.account_attempts == policy.account_max_failures:
-            record(None, "user.locked", "user", user.id, f"{user.username} 登录失败次数过多，已暂停从新位置登录")
+            record(actor, "user.locked", "user", user.id, f"{user.username} 登录失败次数过多，已暂停从新位置登录")
         raise AuthError("invalid_credentials", "用户名或密码错误")
     lockout.succeed(attempt)
     if not user.active:
@@ -160,14 +163,14 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, device_name: str) -> tuple[ApiToken, str]:
+def issue_token(user: User, device_name: str, *, actor=None) -> tuple[ApiToken, str]:
     """Create a device token; return the row and the plain token (shown once, stored only hashed)."""
     plain = "it_" + secrets.token_urlsafe(32)
     token = ApiToken(user=user, device_name=device_name.strip()[:100] or "未命名设备",
                      token_hash=_token_digest(plain))
     db.session.add(token)
     db.session.flush()
-    record(user, "token.issue", "api_token", token.id, f"{user.username} 在设备“{token.device_name}”上登录")
+    record(actor or user, "token.issue", "api_token", token.id, f"{user.username} 在设备“{token.device_name}”上登录")
     return token, plain
 
 

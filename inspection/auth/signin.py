@@ -1,8 +1,9 @@
 """The sign-in check as pages and the token API run it for one request's client (request layer, commits)."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 
+from ..core.actor import current_actor
 from ..extensions import db
 from . import services
 from .models import User
@@ -15,6 +16,7 @@ def check_credentials(username: str, password: str) -> User:
     before this password is checked, so no more than the limit are ever checked. The caller commits again.
     """
     policy = services.lockout_policy(current_app.config)
-    attempt = services.begin_sign_in(username, request.remote_addr or "", policy)
+    actor = current_actor()
+    attempt = services.begin_sign_in(username, actor.ip, policy)
     db.session.commit()
-    return services.finish_sign_in(attempt, password, policy)
+    return services.finish_sign_in(attempt, password, policy, actor=actor)

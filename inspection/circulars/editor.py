@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
 from ..auth.access import hidden_404, roles_required
+from ..core.actor import current_actor
 from ..extensions import db
 from . import services
 from .access import EDITORS
@@ -46,7 +46,7 @@ def save_section(circular_id: int, section_id: int):
         return _back(circular_id, f"section-{section_id}")
     try:
         services.save_section(section, heading=form.heading.data or "", body=form.body.data or "",
-                              included=form.included.data, actor=current_user)
+                              included=form.included.data, actor=current_actor())
     except services.CircularError as exc:
         return _refused(exc, circular_id)
     db.session.commit()
@@ -65,7 +65,7 @@ def add_section(circular_id: int):
         return _back(circular_id)
     try:
         section = services.add_section(circular, heading=form.heading.data, body=form.body.data or "",
-                                       actor=current_user)
+                                       actor=current_actor())
     except services.CircularError as exc:
         return _refused(exc, circular_id)
     db.session.commit()
@@ -79,7 +79,7 @@ def move_section(circular_id: int, section_id: int):
     section = _section(circular_id, section_id)
     direction = -1 if request.form.get("direction") == "up" else 1
     try:
-        services.move_section(section, direction, actor=current_user)
+        services.move_section(section, direction, actor=current_actor())
     except services.CircularError as exc:
         return _refused(exc, circular_id)
     db.session.commit()
@@ -92,7 +92,7 @@ def delete_section(circular_id: int, section_id: int):
     """Delete a section the reviewer added."""
     section = _section(circular_id, section_id)
     try:
-        services.delete_section(section, actor=current_user)
+        services.delete_section(section, actor=current_actor())
     except services.CircularError as exc:
         return _refused(exc, circular_id)
     db.session.commit()
@@ -106,7 +106,7 @@ def regenerate(circular_id: int):
     """Redraft the automatic sections; edited sections whose draft changed wait for a decision."""
     circular = visible_circular(circular_id)
     try:
-        report = services.regenerate(circular, actor=current_user)
+        report = services.regenerate(circular, actor=current_actor())
     except services.CircularError as exc:
         return _refused(exc, circular_id)
     db.session.commit()
@@ -129,7 +129,7 @@ def resolve_section(circular_id: int, section_id: int):
     section = _section(circular_id, section_id)
     accept = request.form.get("choice") == "accept"
     try:
-        services.resolve_section(section, accept=accept, actor=current_user)
+        services.resolve_section(section, accept=accept, actor=current_actor())
     except services.CircularError as exc:
         return _refused(exc, circular_id)
     db.session.commit()
@@ -144,7 +144,7 @@ def findings(circular_id: int):
     circular = visible_circular(circular_id)
     if request.method == "POST":
         try:
-            services.set_included(circular, set(request.form.getlist("included")), actor=current_user)
+            services.set_included(circular, set(request.form.getlist("included")), actor=current_actor())
         except services.CircularError as exc:
             return _refused(exc, circular_id)
         db.session.commit()

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..auth.access import hidden_404, roles_required
 from ..auth.roles import LIAISON
+from ..core.actor import current_actor
 from ..core.responses import pdf_response
 from ..extensions import db
 from . import issuing
@@ -30,7 +31,7 @@ def inbox_download(copy_id: int):
     copy = liaison_copy(current_user, copy_id)
     if copy is None:
         hidden_404()
-    data = issuing.copy_pdf(copy, actor=current_user, settings=render_settings())
+    data = issuing.copy_pdf(copy, actor=current_actor(), settings=render_settings())
     db.session.commit()
     return pdf_response(data, f"{copy.circular.doc_number}{copy.circular.title}.pdf", download=True)
 
@@ -42,7 +43,7 @@ def receive(copy_id: int):
     copy = liaison_copy(current_user, copy_id)
     if copy is None:
         hidden_404()
-    if issuing.receive(copy, actor=current_user):
+    if issuing.receive(copy, actor=current_actor()):
         db.session.commit()
         flash(f"已签收{copy.circular.doc_number}", "success")
     else:

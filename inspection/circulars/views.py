@@ -15,6 +15,7 @@ from ..auth.access import hidden_404, roles_required
 from ..auth.roles import ADMIN, COORDINATOR, REVIEWER
 from ..campaigns.models import Campaign
 from ..campaigns.visibility import campaigns_query
+from ..core.actor import current_actor
 from ..core.responses import pdf_response
 from ..extensions import db
 from ..findings.models import Finding
@@ -56,7 +57,7 @@ def new():
     if form.validate_on_submit():
         organ = next(o for o in organs if o.id == form.organ_id.data)
         try:
-            circular = services.create_circular(organ, actor=current_user, title=form.title.data,
+            circular = services.create_circular(organ, actor=current_actor(), title=form.title.data,
                                                 campaign=form.chosen_campaign(campaigns), finding_ids=picked)
         except (services.CircularError, ValueError) as exc:
             db.session.rollback()
@@ -102,8 +103,8 @@ def edit(circular_id: int):
     units = db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)).all()
     if form.validate_on_submit():
         chosen = {int(i) for i in request.form.getlist("unit_ids") if i.isdigit()}
-        services.update_circular(circular, form.data_for_service(), actor=current_user)
-        services.set_recipients(circular, [u for u in units if u.id in chosen], actor=current_user)
+        services.update_circular(circular, form.data_for_service(), actor=current_actor())
+        services.set_recipients(circular, [u for u in units if u.id in chosen], actor=current_actor())
         db.session.commit()
         flash("通报信息已保存", "success")
         return redirect(url_for("circulars.detail", circular_id=circular.id))
@@ -118,7 +119,7 @@ def pdf(circular_id: int):
     circular = visible_circular(circular_id)
     settings = render_settings()
     if circular.is_issued:
-        data = issuing.archive_pdf(circular, actor=current_user, settings=settings)
+        data = issuing.archive_pdf(circular, actor=current_actor(), settings=settings)
         db.session.commit()
         name = f"{circular.doc_number}{circular.title}.pdf"
     else:
@@ -137,7 +138,7 @@ def issue(circular_id: int):
     """Issue the circular: number it, freeze its PDFs, make the recipients' copies."""
     circular = visible_circular(circular_id)
     try:
-        issuing.issue(circular, actor=current_user, settings=render_settings())
+        issuing.issue(circular, actor=current_actor(), settings=render_settings())
     except services.CircularError as exc:
         db.session.rollback()
         flash(f"未能印发：{exc.message}", "error")
@@ -153,7 +154,7 @@ def revise(circular_id: int):
     """Start a corrected version of an issued circular."""
     circular = visible_circular(circular_id)
     try:
-        newer = services.revise(circular, actor=current_user)
+        newer = services.revise(circular, actor=current_actor())
     except services.CircularError as exc:
         flash(exc.message, "error")
         return redirect(url_for("circulars.detail", circular_id=circular.id))
@@ -168,7 +169,7 @@ def delete(circular_id: int):
     """Delete a draft."""
     circular = visible_circular(circular_id)
     try:
-        services.delete_draft(circular, actor=current_user)
+        services.delete_draft(circular, actor=current_actor())
     except services.CircularError as exc:
         flash(exc.message, "error")
         return redirect(url_for("circulars.detail", circular_id=circular.id))
@@ -184,7 +185,7 @@ def copy_download(copy_id: int):
     copy = db.session.get(CircularCopy, copy_id)
     if copy is None:
         hidden_404()
-    data = issuing.copy_pdf(copy, actor=current_user, settings=render_settings())
+    data = issuing.copy_pdf(copy, actor=current_actor(), settings=render_settings())
     db.session.commit()
     return pdf_response(data, f"{copy.circular.doc_number}-{copy.copy_number}-{copy.unit.name}.pdf", download=True)
 

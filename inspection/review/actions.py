@@ -4,9 +4,9 @@ from __future__ import annotations
 import uuid
 
 from flask import flash, redirect, request, url_for
-from flask_login import current_user
 
 from ..auth.access import roles_required
+from ..core.actor import current_actor
 from ..extensions import db
 from ..findings.models import FINDING_STATUSES, Finding
 from . import queries, services
@@ -44,8 +44,8 @@ def decide(finding_id: uuid.UUID):
     finding = load_finding(finding_id, for_update=True)
     action = request.form.get("action", "")
     try:
-        services.decide(finding, action, reviewer=current_user, note=request.form.get("note", ""),
-                        expected_version=_version(), ip=request.remote_addr or "")
+        services.decide(finding, action, actor=current_actor(), note=request.form.get("note", ""),
+                        expected_version=_version())
     except ReviewError as exc:
         return _refuse(finding, flt, exc)
     db.session.commit()
@@ -63,8 +63,8 @@ def reopen(finding_id: uuid.UUID):
     flt = request_filter()
     finding = load_finding(finding_id, for_update=True)
     try:
-        services.reopen(finding, reviewer=current_user, note=request.form.get("note", ""),
-                        expected_version=_version(), ip=request.remote_addr or "")
+        services.reopen(finding, actor=current_actor(), note=request.form.get("note", ""),
+                        expected_version=_version())
     except ReviewError as exc:
         return _refuse(finding, flt, exc)
     db.session.commit()
@@ -96,8 +96,7 @@ def edit(finding_id: uuid.UUID):
     if request.form.get("persons_present"):
         data["persons"] = persons_from_form(request.form)
     try:
-        changed = services.edit_finding(finding, data, reviewer=current_user, expected_version=_version(),
-                                        ip=request.remote_addr or "")
+        changed = services.edit_finding(finding, data, actor=current_actor(), expected_version=_version())
     except (ReviewError, ValueError) as exc:
         return _refuse(finding, flt, exc if isinstance(exc, ReviewError) else
                        ReviewError("invalid_value", "提交的内容有误"))
@@ -114,8 +113,8 @@ def resolve(finding_id: uuid.UUID):
     finding = load_finding(finding_id, for_update=True)
     try:
         services.resolve_conflict(finding, request.form.get("field", ""), request.form.get("choice", ""),
-                                  reviewer=current_user, value=request.form.get("value"),
-                                  expected_version=_version(), ip=request.remote_addr or "")
+                                  actor=current_actor(), value=request.form.get("value"),
+                                  expected_version=_version())
     except ReviewError as exc:
         return _refuse(finding, flt, exc)
     db.session.commit()
@@ -133,7 +132,7 @@ def settle_visit_conflict(finding_id: uuid.UUID):
         return _refuse(finding, flt, ReviewError("no_visit", "该问题没有关联的到访记录"))
     try:
         settle_conflict(finding.visit, request.form.get("key", ""), request.form.get("choice", ""),
-                        actor=current_user, ip=request.remote_addr or "")
+                        actor=current_actor())
     except VisitConflictError as exc:
         return _refuse(finding, flt, ReviewError("visit_conflict", str(exc)))
     db.session.commit()
@@ -155,8 +154,8 @@ def merge(finding_id: uuid.UUID):
     if keep is None:
         return _refuse(duplicate, flt, ReviewError("no_target", "请选择要保留的问题"))
     try:
-        services.merge_findings(duplicate, keep, reviewer=current_user, note=request.form.get("note", ""),
-                                expected_version=_version(), ip=request.remote_addr or "")
+        services.merge_findings(duplicate, keep, actor=current_actor(), note=request.form.get("note", ""),
+                                expected_version=_version())
     except ReviewError as exc:
         return _refuse(duplicate, flt, exc)
     db.session.commit()

@@ -21,7 +21,7 @@ class VisitConflictError(ValueError):
     """A visit conflict cannot be settled as asked (already settled, or an unknown choice)."""
 
 
-def settle_conflict(visit: Visit, key: str, choice: str, *, actor, ip: str = "") -> None:
+def settle_conflict(visit: Visit, key: str, choice: str, *, actor) -> None:
     """Settle one conflicting part of a visit: keep the server's value, or take the phone's."""
     entry = (visit.conflicts or {}).get(key)
     if entry is None:
@@ -40,5 +40,5 @@ def settle_conflict(visit: Visit, key: str, choice: str, *, actor, ip: str = "")
         after[key] = entry.get("phone")
     record(actor, "visit.conflict_resolved", "visit", visit.id,
            f"处理到访记录的同步冲突：{part_label(key)}（{'采用手机内容' if choice == 'phone' else '保留服务器内容'}）",
-           before={key: entry.get("server"), "conflict": entry}, after=after, ip=ip)
+           before={key: entry.get("server"), "conflict": entry}, after=after)
     db.session.flush()

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from ..audit.services import record
 from ..campaigns.models import Campaign
+from ..core.actor import current_actor
 from ..core.responses import file_chunks, remove_file, set_attachment
 from ..core.dates import CST
 from ..extensions import db
@@ -57,9 +58,8 @@ def _title(flt: FindingFilter) -> str:
 
 
 def _audit_export(fmt: str, flt: FindingFilter, rows: int) -> None:
-    record(current_user, "ledger.exported", "ledger", "", f"导出问题台账（{fmt.upper()}，{rows}条）",
-           after={"format": fmt, "filters": flt.snapshot(), "rows": rows},
-           ip=request.remote_addr or "")
+    record(current_actor(), "ledger.exported", "ledger", "", f"导出问题台账（{fmt.upper()}，{rows}条）",
+           after={"format": fmt, "filters": flt.snapshot(), "rows": rows})
 
 
 @bp.route("/ledger", endpoint="ledger")

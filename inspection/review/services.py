@@ -209,8 +209,7 @@ def _apply(finding: Finding, name: str, value) -> None:
         setattr(finding, name, value)
 
 
-def decide(finding: Finding, action: str, *, reviewer, note: str = "", expected_version: int | None = None,
-           ip: str = "") -> Review:
+def decide(finding: Finding, action: str, *, actor, note: str = "", expected_version: int | None = None) -> Review:
     """Confirm (确认), return with a question (需补充) or reject with a reason (不予采纳)."""
     if action not in DECISION_STATUS:
         raise ReviewError("unknown_decision", "未知的审核操作")
@@ -227,20 +226,19 @@ def decide(finding: Finding, action: str, *, reviewer, note: str = "", expected_
     status = DECISION_STATUS[action]
     before = {"status": finding.status, "review_note": finding.review_note}
     finding.status, finding.review_note = status, note
-    finding.reviewed_by_id, finding.reviewed_at = reviewer.id, utcnow()
+    finding.reviewed_by_id, finding.reviewed_at = actor.id, utcnow()
     bump_fields(finding, ("status", "review_note"))
-    review = Review(finding_id=finding.id, reviewer_id=reviewer.id, decision=status, note=note)
+    review = Review(finding_id=finding.id, reviewer_id=actor.id, decision=status, note=note)
     db.session.add(review)
-    record(reviewer, f"finding.{status}", "finding", finding.id, f"审核：{FINDING_STATUSES[status]}"
-           + (f"（{note}）" if note else ""), before=before, after={"status": status, "review_note": note}, ip=ip)
+    record(actor, f"finding.{status}", "finding", finding.id, f"审核：{FINDING_STATUSES[status]}"
+           + (f"（{note}）" if note else ""), before=before, after={"status": status, "review_note": note})
     emit_finding_change(finding, "review", {"status": status, "status_label": FINDING_STATUSES[status],
                                             "note": note, "version": finding.version})
-    logger.info("finding %s %s by %s", finding.id, status, reviewer.username)
+    logger.info("finding %s %s by %s", finding.id, status, actor.username)
     return review
 
 
-def reopen(finding: Finding, *, reviewer, note: str = "", expected_version: int | None = None,
-           ip: str = "") -> Review:
+def reopen(finding: Finding, *, actor, note: str = "", expected_version: int | None = None) -> Review:
     """Put a confirmed or rejected finding back on the review desk (重新审核)."""
     check_version(finding, expected_version)
     if finding.status not in REOPENABLE:
@@ -250,17 +248,16 @@ def reopen(finding: Finding, *, reviewer, note: str = "", expected_version: int 
     finding.status, finding.review_note = "submitted", note
     finding.reviewed_by_id, finding.reviewed_at = None, None
     bump_fields(finding, ("status", "review_note"))
-    review = Review(finding_id=finding.id, reviewer_id=reviewer.id, decision="reopened", note=note)
+    review = Review(finding_id=finding.id, reviewer_id=actor.id, decision="reopened", note=note)
     db.session.add(review)
-    record(reviewer, "finding.reopened", "finding", finding.id, "重新审核" + (f"（{note}）" if note else ""),
-           before=before, after={"status": "submitted", "review_note": note}, ip=ip)
+    record(actor, "finding.reopened", "finding", finding.id, "重新审核" + (f"（{note}）" if note else ""),
+           before=before, after={"status": "submitted", "review_note": note})
     emit_finding_change(finding, "review", {"status": "submitted", "status_label": FINDING_STATUSES["submitted"],
                                             "note": note, "version": finding.version})
     return review
 
 
-def edit_finding(finding: Finding, data: dict, *, reviewer, expected_version: int | None = None,
-                 ip: str = "") -> dict:
+def edit_finding(finding: Finding, data: dict, *, actor, expected_version: int | None = None) -> dict:
     """Correct wording, category, item, place, severity or persons; return the fields changed (after)."""
     check_version(finding, expected_version)
     if finding.status == "merged":
@@ -280,14 +277,14 @@ def edit_finding(finding: Finding, data: dict, *, reviewer, expected_version: in
     if not after:
         return {}
     bump_fields(finding, after)
-    record(reviewer, "finding.edited", "finding", finding.id, "审核人修改：" + "、".join(map(field_label, after)),
-           before=before, after=after, ip=ip)
+    record(actor, "finding.edited", "finding", finding.id, "审核人修改：" + "、".join(map(field_label, after)),
+           before=before, after=after)
     emit_finding_change(finding, "edited", {"fields": after, "version": finding.version})
     return after
 
 
-def resolve_conflict(finding: Finding, name: str, choice: str, *, reviewer, value=None,
-                     expected_version: int | None = None, ip: str = "") -> None:
+def resolve_conflict(finding: Finding, name: str, choice: str, *, actor, value=None,
+                     expected_version: int | None = None) -> None:
     """Settle one conflicting field: keep the server's value, take the phone's, or use a merged value."""
     check_version(finding, expected_version)
     conflict = (finding.conflicts or {}).get(name)
@@ -306,9 +303,9 @@ def resolve_conflict(finding: Finding, name: str, choice: str, *, reviewer, valu
     finding.conflicts, finding.in_conflict = remaining, bool(remaining)
     bump_fields(finding, (name,))
     resolved = field_value(finding, name)
-    record(reviewer, "finding.conflict_resolved", "finding", finding.id,
+    record(actor, "finding.conflict_resolved", "finding", finding.id,
            f"处理同步冲突：{field_label(name)}（{CHOICE_LABELS[choice]}）",
-           before={name: old, "conflict": conflict}, after={name: resolved, "choice": choice}, ip=ip)
+           before={name: old, "conflict": conflict}, after={name: resolved, "choice": choice})
     emit_finding_change(finding, "conflict_resolved", {"field": name, "value": resolved, "choice": choice,
                                                        "version": finding.version})
 
@@ -319,8 +316,8 @@ def _brief(finding: Finding) -> str:
     return f"{finding.unit.name if finding.unit else '未关联单位'}“{text}”"
 
 
-def merge_findings(duplicate: Finding, keep: Finding, *, reviewer, note: str = "",
-                   expected_version: int | None = None, ip: str = "") -> dict:
+def merge_findings(duplicate: Finding, keep: Finding, *, actor, note: str = "",
+                   expected_version: int | None = None) -> dict:
     """Merge a duplicate into the finding kept: its photos and new persons join the kept one, it links there."""
     check_version(duplicate, expected_version)
     if duplicate.id == keep.id:
@@ -347,11 +344,11 @@ def merge_findings(duplicate: Finding, keep: Finding, *, reviewer, note: str = "
               "conflicts": duplicate.conflicts or {}}
     duplicate.status, duplicate.review_note, duplicate.merged_into_id = "merged", note, keep.id
     duplicate.conflicts, duplicate.in_conflict = {}, False
-    duplicate.reviewed_by_id, duplicate.reviewed_at = reviewer.id, utcnow()
+    duplicate.reviewed_by_id, duplicate.reviewed_at = actor.id, utcnow()
     bump_fields(duplicate, ("status", "review_note"))
-    db.session.add(Review(finding_id=duplicate.id, reviewer_id=reviewer.id, decision="merged", note=note))
-    record(reviewer, "finding.merged", "finding", duplicate.id, f"合并到问题：{_brief(keep)}",
-           before=before, after={"status": "merged", "merged_into": str(keep.id), "review_note": note}, ip=ip)
+    db.session.add(Review(finding_id=duplicate.id, reviewer_id=actor.id, decision="merged", note=note))
+    record(actor, "finding.merged", "finding", duplicate.id, f"合并到问题：{_brief(keep)}",
+           before=before, after={"status": "merged", "merged_into": str(keep.id), "review_note": note})
     emit_finding_change(duplicate, "review", {"status": "merged", "status_label": FINDING_STATUSES["merged"],
                                               "note": note, "merged_into": str(keep.id),
                                               "version": duplicate.version})
@@ -359,10 +356,9 @@ def merge_findings(duplicate: Finding, keep: Finding, *, reviewer, note: str = "
     if photos_added or new_persons:
         changed = (["photos"] if photos_added else []) + (["persons"] if new_persons else [])
         bump_fields(keep, changed)
-        record(reviewer, "finding.merged_in", "finding", keep.id, f"并入重复问题：{_brief(duplicate)}",
+        record(actor, "finding.merged_in", "finding", keep.id, f"并入重复问题：{_brief(duplicate)}",
                before={"persons": persons_before} if new_persons else {},
-               after={"persons": persons_plain(keep), "photos_added": photos_added, "merged_from": str(duplicate.id)},
-               ip=ip)
+               after={"persons": persons_plain(keep), "photos_added": photos_added, "merged_from": str(duplicate.id)})
         fields = {"persons": persons_plain(keep)} if new_persons else {}
         emit_finding_change(keep, "edited", {"fields": fields, "photos_added": photos_added,
                                              "merged_from": str(duplicate.id), "version": keep.version})

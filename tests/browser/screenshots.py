@@ -105,7 +105,7 @@ def main() -> int:
                 with server.app.app_context():
                     finding = db.session.get(Finding, uuid.UUID(returned_id))
                     reviewer = db.session.scalar(db.select(User).where(User.username == "reviewer"))
-                    decide(finding, "return", reviewer=reviewer, note="请补充李某当日去向及核实电话记录")
+                    decide(finding, "return", actor=reviewer, note="请补充李某当日去向及核实电话记录")
                     db.session.commit()
                     db.session.remove()
                 page.reload()

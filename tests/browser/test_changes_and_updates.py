@@ -18,7 +18,7 @@ def _return_for_detail(server, finding_id: str, note: str) -> None:
         try:
             finding = db.session.get(Finding, uuid.UUID(finding_id))
             reviewer = db.session.scalar(db.select(User).where(User.username == "reviewer"))
-            decide(finding, "return", reviewer=reviewer, note=note)
+            decide(finding, "return", actor=reviewer, note=note)
             db.session.commit()
         finally:
             db.session.remove()

@@ -117,9 +117,9 @@ def test_the_review_desk_refuses_a_person_name_with_a_control_character(world):
     db.session.commit()
     with pytest.raises(ReviewError) as exc:
         review_services.edit_finding(finding, {"persons": [{"name": "张\x1e某", "post": "", "cadre_level": "staff"}]},
-                                     reviewer=world.users["reviewer"])
+                                     actor=world.users["reviewer"])
     assert exc.value.code == "invalid_text"
     with pytest.raises(ReviewError):
-        review_services.edit_finding(finding, {"description": "描述\x00"}, reviewer=world.users["reviewer"])
+        review_services.edit_finding(finding, {"description": "描述\x00"}, actor=world.users["reviewer"])
     db.session.rollback()
     assert [p.name for p in finding.persons] == ["张某"]

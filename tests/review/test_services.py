@@ -38,7 +38,7 @@ def audits(finding, action):
 
 def test_confirm_records_review_audit_version_and_tells_the_team(world, finding):
     reviewer = world.users["reviewer"]
-    services.decide(finding, "confirm", reviewer=reviewer, note="属实", expected_version=1)
+    services.decide(finding, "confirm", actor=reviewer, note="属实", expected_version=1)
     db.session.commit()
     assert finding.status == "confirmed"
     assert finding.reviewed_by_id == reviewer.id and finding.reviewed_at is not None
@@ -59,10 +59,10 @@ def test_confirm_records_review_audit_version_and_tells_the_team(world, finding)
 @pytest.mark.parametrize("action,status", [("return", "returned"), ("reject", "rejected")])
 def test_return_and_reject_need_a_note(world, finding, action, status):
     with pytest.raises(ReviewError) as exc:
-        services.decide(finding, action, reviewer=world.users["reviewer"], note="  ")
+        services.decide(finding, action, actor=world.users["reviewer"], note="  ")
     assert exc.value.code == "note_required"
     assert finding.status == "submitted" and finding.version == 1
-    services.decide(finding, action, reviewer=world.users["reviewer"], note="请补充请假条照片")
+    services.decide(finding, action, actor=world.users["reviewer"], note="请补充请假条照片")
     assert finding.status == status and finding.review_note == "请补充请假条照片"
     assert events(finding, "review")[0].payload["note"] == "请补充请假条照片"
 
@@ -72,28 +72,28 @@ def test_confirm_is_refused_while_in_conflict(world, finding):
     finding.conflicts = {"description": {"server": "a", "phone": "b", "device": "d", "user_id": 1,
                                          "at": "2026-11-20T02:00:00+00:00"}}
     with pytest.raises(ReviewError) as exc:
-        services.decide(finding, "confirm", reviewer=world.users["reviewer"])
+        services.decide(finding, "confirm", actor=world.users["reviewer"])
     assert exc.value.code == "in_conflict" and finding.status == "submitted"
 
 
 def test_stale_version_is_refused(world, finding):
     with pytest.raises(ReviewError) as exc:
-        services.decide(finding, "confirm", reviewer=world.users["reviewer"], expected_version=0)
+        services.decide(finding, "confirm", actor=world.users["reviewer"], expected_version=0)
     assert exc.value.code == "stale" and finding.status == "submitted"
 
 
 def test_decided_findings_can_only_be_reopened(world, finding):
     reviewer = world.users["reviewer"]
-    services.decide(finding, "reject", reviewer=reviewer, note="不属实")
+    services.decide(finding, "reject", actor=reviewer, note="不属实")
     with pytest.raises(ReviewError) as exc:
-        services.decide(finding, "confirm", reviewer=reviewer)
+        services.decide(finding, "confirm", actor=reviewer)
     assert exc.value.code == "not_decidable"
-    services.reopen(finding, reviewer=reviewer, note="复核")
+    services.reopen(finding, actor=reviewer, note="复核")
     assert finding.status == "submitted" and finding.reviewed_by_id is None
     assert [r.decision for r in db.session.scalars(select(Review).order_by(Review.id))] == ["rejected", "reopened"]
     assert events(finding, "review")[-1].payload["status"] == "submitted"
     with pytest.raises(ReviewError):
-        services.reopen(finding, reviewer=reviewer)
+        services.reopen(finding, actor=reviewer)
 
 
 def test_edit_keeps_the_original_and_audits_before_and_after(world, finding):
@@ -101,7 +101,7 @@ def test_edit_keeps_the_original_and_audits_before_and_after(world, finding):
     changed = services.edit_finding(finding, {
         "description": "9时30分，科员张某不在岗，无请假手续", "category": "在岗在位",
         "persons": [{"name": "张某", "post": "股长", "cadre_level": "deputy_section_chief"}]},
-        reviewer=reviewer, expected_version=1)
+        actor=reviewer, expected_version=1)
     db.session.commit()
     assert set(changed) == {"description", "persons"}  # the category did not change
     assert finding.original == {"description": "9:30 科员张某不在岗"}
@@ -117,7 +117,7 @@ def test_edit_keeps_the_original_and_audits_before_and_after(world, finding):
 
 def test_edit_of_the_item_reaches_the_synced_data_kept_for_merging(world, finding):
     item = world.checklist.items[2]
-    services.edit_finding(finding, {"item_id": str(item.id)}, reviewer=world.users["reviewer"])
+    services.edit_finding(finding, {"item_id": str(item.id)}, actor=world.users["reviewer"])
     db.session.commit()
     assert finding.item_id == item.id and finding.field_versions["item_id"] == 2
     kept = db.session.scalar(select(RecordVersion.data).where(RecordVersion.entity_id == finding.id,
@@ -127,19 +127,19 @@ def test_edit_of_the_item_reaches_the_synced_data_kept_for_merging(world, findin
 
 def test_edit_without_change_does_nothing(world, finding):
     assert services.edit_finding(finding, {"description": "9:30 科员张某不在岗"},
-                                 reviewer=world.users["reviewer"]) == {}
+                                 actor=world.users["reviewer"]) == {}
     assert finding.version == 1 and audits(finding, "finding.edited") == [] and events(finding) == []
 
 
 def test_edit_refuses_bad_values_and_fields_in_conflict(world, finding):
     reviewer = world.users["reviewer"]
     with pytest.raises(ReviewError):
-        services.edit_finding(finding, {"persons": [{"name": "张某", "cadre_level": "mayor"}]}, reviewer=reviewer)
+        services.edit_finding(finding, {"persons": [{"name": "张某", "cadre_level": "mayor"}]}, actor=reviewer)
     with pytest.raises(ReviewError):
-        services.edit_finding(finding, {"description": "   "}, reviewer=reviewer)
+        services.edit_finding(finding, {"description": "   "}, actor=reviewer)
     finding.conflicts = {"description": {"server": "x", "phone": "y"}}
     with pytest.raises(ReviewError) as exc:
-        services.edit_finding(finding, {"description": "新的描述"}, reviewer=reviewer)
+        services.edit_finding(finding, {"description": "新的描述"}, actor=reviewer)
     assert exc.value.code == "in_conflict"
 
 
@@ -153,10 +153,10 @@ def test_resolve_conflict_takes_the_phone_value_and_clears_the_flag(world, findi
     finding.in_conflict = True
     db.session.commit()
     reviewer = world.users["reviewer"]
-    services.resolve_conflict(finding, "description", "phone", reviewer=reviewer, expected_version=1)
+    services.resolve_conflict(finding, "description", "phone", actor=reviewer, expected_version=1)
     assert finding.description == "9:30 科员张某、李某不在岗"
     assert finding.in_conflict is True and list(finding.conflicts) == ["location"]
-    services.resolve_conflict(finding, "location", "server", reviewer=reviewer)
+    services.resolve_conflict(finding, "location", "server", actor=reviewer)
     db.session.commit()
     assert finding.location == "办公室" and finding.in_conflict is False and finding.conflicts == {}
     assert finding.field_versions["description"] == 2 and finding.field_versions["location"] == 3
@@ -170,10 +170,10 @@ def test_resolve_conflict_takes_the_phone_value_and_clears_the_flag(world, findi
 def test_resolve_conflict_by_merging_text(world, finding):
     finding.conflicts = {"description": conflict("甲", "乙")}
     finding.in_conflict = True
-    services.resolve_conflict(finding, "description", "merge", value="甲；乙", reviewer=world.users["reviewer"])
+    services.resolve_conflict(finding, "description", "merge", value="甲；乙", actor=world.users["reviewer"])
     assert finding.description == "甲；乙" and not finding.in_conflict
     with pytest.raises(ReviewError) as exc:
-        services.resolve_conflict(finding, "description", "phone", reviewer=world.users["reviewer"])
+        services.resolve_conflict(finding, "description", "phone", actor=world.users["reviewer"])
     assert exc.value.code == "no_conflict"
 
 
@@ -186,8 +186,8 @@ def test_resolve_item_and_photo_conflicts(world, finding):
     finding.in_conflict = True
     db.session.commit()
     reviewer = world.users["reviewer"]
-    services.resolve_conflict(finding, "item_id", "phone", reviewer=reviewer)
-    services.resolve_conflict(finding, f"photo:{sha}", "phone", reviewer=reviewer)
+    services.resolve_conflict(finding, "item_id", "phone", actor=reviewer)
+    services.resolve_conflict(finding, f"photo:{sha}", "phone", actor=reviewer)
     db.session.commit()
     assert finding.item_id == items[1].id and finding.photos == [] and not finding.in_conflict
 
@@ -203,7 +203,7 @@ def test_merge_keeps_both_photo_sets_and_links(world, finding):
     from inspection.findings.models import InvolvedPerson
     finding.persons.append(InvolvedPerson(name="李某", post="", cadre_level="staff", position=1))
     db.session.commit()
-    added = services.merge_findings(finding, keep, reviewer=reviewer, note="同一事项", expected_version=1)
+    added = services.merge_findings(finding, keep, actor=reviewer, note="同一事项", expected_version=1)
     db.session.commit()
     assert added == {"photos": [sha_b], "persons": [{"name": "李某", "post": "", "cadre_level": "staff"}]}
     assert finding.status == "merged" and finding.merged_into_id == keep.id
@@ -214,14 +214,14 @@ def test_merge_keeps_both_photo_sets_and_links(world, finding):
     assert events(keep, "edited")[0].payload["photos_added"] == [sha_b]
     assert audits(finding, "finding.merged") and audits(keep, "finding.merged_in")
     with pytest.raises(ReviewError):
-        services.merge_findings(keep, finding, reviewer=reviewer)
+        services.merge_findings(keep, finding, actor=reviewer)
 
 
 def test_merge_refuses_findings_of_different_units(world, finding):
     visit = make_visit(world.targets[1], world.users["inspector1"])
     elsewhere = make_finding(visit, world.users["inspector1"])
     with pytest.raises(ReviewError) as exc:
-        services.merge_findings(finding, elsewhere, reviewer=world.users["reviewer"])
+        services.merge_findings(finding, elsewhere, actor=world.users["reviewer"])
     assert exc.value.code == "different_unit" and finding.status == "submitted"
 
 
@@ -232,11 +232,11 @@ def test_decision_notes_are_checked_at_the_boundary(world, finding, bad, act):
     reviewer = world.users["reviewer"]
     other = make_finding(make_visit(world.targets[0], world.users["inspector1"]), world.users["inspector1"])
     if act == "reopen":
-        services.decide(finding, "confirm", reviewer=reviewer)
+        services.decide(finding, "confirm", actor=reviewer)
         db.session.commit()
-    calls = {"return": lambda: services.decide(finding, "return", reviewer=reviewer, note=bad),
-             "reopen": lambda: services.reopen(finding, reviewer=reviewer, note=bad),
-             "merge": lambda: services.merge_findings(finding, other, reviewer=reviewer, note=bad)}
+    calls = {"return": lambda: services.decide(finding, "return", actor=reviewer, note=bad),
+             "reopen": lambda: services.reopen(finding, actor=reviewer, note=bad),
+             "merge": lambda: services.merge_findings(finding, other, actor=reviewer, note=bad)}
     status = finding.status
     with pytest.raises(ReviewError) as exc:
         calls[act]()
