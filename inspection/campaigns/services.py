@@ -68,8 +68,7 @@ def window_outside(start: datetime | None, end: datetime | None, start_date: dat
     return end is not None and to_cst(end).date() > end_date
 
 
-def create_campaign(*, title: str, description: str = "", start_date: date, end_date: date, checklist, actor,
-                    ip: str = "") -> Campaign:
+def create_campaign(*, title: str, description: str = "", start_date: date, end_date: date, checklist, actor) -> Campaign:
     """Create a campaign in draft."""
     title = title.strip()
     _check_fields(title, start_date, end_date)
@@ -81,12 +80,12 @@ def create_campaign(*, title: str, description: str = "", start_date: date, end_
     db.session.flush()
     record(actor, "campaign.create", "campaign", campaign.id, f"新建专项行动“{title}”",
            after={"title": title, "start_date": start_date.isoformat(), "end_date": end_date.isoformat(),
-                  "checklist_id": checklist.id, "status": "draft"}, ip=ip)
+                  "checklist_id": checklist.id, "status": "draft"})
     return campaign
 
 
 def update_campaign(campaign: Campaign, *, title: str, description: str = "", start_date: date, end_date: date,
-                    checklist, actor, ip: str = "") -> bool:
+                    checklist, actor) -> bool:
     """Edit a campaign; its checklist version can change only while it is a draft."""
     ensure_editable(campaign)
     title = title.strip()
@@ -106,7 +105,7 @@ def update_campaign(campaign: Campaign, *, title: str, description: str = "", st
         return False
     campaign.checklist = checklist
     record(actor, "campaign.update", "campaign", campaign.id, f"修改专项行动“{campaign.title}”",
-           before=before, after=after, ip=ip)
+           before=before, after=after)
     db.session.flush()
     return True
 
@@ -144,7 +143,7 @@ def can_transition(campaign: Campaign, action: str, *, actor) -> bool:
     return transition_refusal(campaign, action, actor=actor) is None
 
 
-def transition(campaign: Campaign, action: str, *, actor, ip: str = "") -> None:
+def transition(campaign: Campaign, action: str, *, actor) -> None:
     """Move a campaign along draft → active → closed; only an admin may reopen a closed one."""
     refusal = transition_refusal(campaign, action, actor=actor)
     if refusal:
@@ -156,7 +155,7 @@ def transition(campaign: Campaign, action: str, *, actor, ip: str = "") -> None:
             raise CampaignError("专项行动还不能启动：" + "；".join(problems), problems=problems)
     campaign.status = target
     record(actor, audit_action, "campaign", campaign.id, f"{verb}专项行动“{campaign.title}”",
-           before={"status": source}, after={"status": target}, ip=ip)
+           before={"status": source}, after={"status": target})
     db.session.flush()
     logger.info("campaign %s: %s -> %s", campaign.id, source, target)
 

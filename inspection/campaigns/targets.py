@@ -45,7 +45,7 @@ def _label(target_unit: Unit, start: datetime | None) -> str:
 
 
 def create_target(campaign: Campaign, *, unit: Unit | None, team: Team | None, planned_start: datetime | None,
-                  planned_end: datetime | None, note: str = "", actor, ip: str = "") -> Target:
+                  planned_end: datetime | None, note: str = "", actor) -> Target:
     """Add a target unit to a campaign."""
     _check(campaign, None, unit, team, planned_start, planned_end)
     target = Target(campaign=campaign, unit=unit, team=team, planned_start=planned_start, planned_end=planned_end,
@@ -56,12 +56,12 @@ def create_target(campaign: Campaign, *, unit: Unit | None, team: Team | None, p
            f"在“{campaign.title}”中新增检查目标 {_label(unit, planned_start)}，由“{team.name}”负责",
            after={"campaign_id": campaign.id, "unit_id": unit.id, "team_id": team.id,
                   "planned_start": planned_start.isoformat() if planned_start else None,
-                  "planned_end": planned_end.isoformat() if planned_end else None}, ip=ip)
+                  "planned_end": planned_end.isoformat() if planned_end else None})
     return target
 
 
 def update_target(target: Target, *, unit: Unit | None, team: Team | None, planned_start: datetime | None,
-                  planned_end: datetime | None, note: str = "", actor, ip: str = "") -> bool:
+                  planned_end: datetime | None, note: str = "", actor) -> bool:
     """Change a target's unit, team, window or note; the unit is fixed once a visit exists."""
     _check(target.campaign, target, unit, team, planned_start, planned_end)
     if unit.id != target.unit_id and _visit_count(target):
@@ -72,7 +72,7 @@ def update_target(target: Target, *, unit: Unit | None, team: Team | None, plann
         return False
     target.unit, target.team = unit, team
     record(actor, "target.update", "target", target.id,
-           f"修改“{target.campaign.title}”的检查目标 {unit.name}", before=before, after=after, ip=ip)
+           f"修改“{target.campaign.title}”的检查目标 {unit.name}", before=before, after=after)
     db.session.flush()
     return True
 
@@ -82,13 +82,13 @@ def _visit_count(target: Target) -> int:
     return db.session.scalar(select(func.count()).select_from(Visit).where(Visit.target_id == target.id)) or 0
 
 
-def delete_target(target: Target, *, actor, ip: str = "") -> None:
+def delete_target(target: Target, *, actor) -> None:
     """Remove a target that has no visits yet."""
     ensure_editable(target.campaign)
     if _visit_count(target):
         raise CampaignError(f"“{target.unit.name}”已有暗访记录，不能删除该检查目标")
     record(actor, "target.delete", "target", target.id,
            f"删除“{target.campaign.title}”的检查目标 {target.unit.name}",
-           before={"unit_id": target.unit_id, "team_id": target.team_id}, ip=ip)
+           before={"unit_id": target.unit_id, "team_id": target.team_id})
     target.campaign.targets.remove(target)
     db.session.flush()

@@ -63,8 +63,7 @@ def _snapshot(team: Team) -> dict:
     return {"name": team.name, "leader_id": team.leader_id, "members": sorted(m.username for m in team.members)}
 
 
-def create_team(campaign: Campaign, *, name: str, leader: User | None, members: list[User], actor,
-                ip: str = "") -> Team:
+def create_team(campaign: Campaign, *, name: str, leader: User | None, members: list[User], actor) -> Team:
     """Add a team to a campaign."""
     name = name.strip()
     members = _check(campaign, None, name, leader, members)
@@ -72,11 +71,11 @@ def create_team(campaign: Campaign, *, name: str, leader: User | None, members: 
     db.session.add(team)
     db.session.flush()
     record(actor, "team.create", "team", team.id, f"在“{campaign.title}”中新建暗访组“{name}”",
-           after={"campaign_id": campaign.id, **_snapshot(team)}, ip=ip)
+           after={"campaign_id": campaign.id, **_snapshot(team)})
     return team
 
 
-def update_team(team: Team, *, name: str, leader: User | None, members: list[User], actor, ip: str = "") -> bool:
+def update_team(team: Team, *, name: str, leader: User | None, members: list[User], actor) -> bool:
     """Change a team's name, leader and members; return whether anything changed."""
     name = name.strip()
     members = _check(team.campaign, team, name, leader, members)
@@ -88,11 +87,11 @@ def update_team(team: Team, *, name: str, leader: User | None, members: list[Use
         return False
     changed = [k for k in after if before[k] != after[k]]
     record(actor, "team.update", "team", team.id, f"修改“{team.campaign.title}”的暗访组“{name}”",
-           before={k: before[k] for k in changed}, after={k: after[k] for k in changed}, ip=ip)
+           before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
     return True
 
 
-def delete_team(team: Team, *, actor, ip: str = "") -> None:
+def delete_team(team: Team, *, actor) -> None:
     """Remove a team that has no targets and no visits."""
     ensure_editable(team.campaign)
     targets = db.session.scalar(select(func.count()).select_from(Target).where(Target.team_id == team.id))
@@ -101,6 +100,6 @@ def delete_team(team: Team, *, actor, ip: str = "") -> None:
     if db.session.scalar(select(func.count()).select_from(Visit).where(Visit.team_id == team.id)):
         raise CampaignError(f"“{team.name}”已有暗访记录，不能删除")
     record(actor, "team.delete", "team", team.id, f"删除“{team.campaign.title}”的暗访组“{team.name}”",
-           before=_snapshot(team), ip=ip)
+           before=_snapshot(team))
     team.campaign.teams.remove(team)
     db.session.flush()

@@ -9,6 +9,7 @@ from ..auth.access import hidden_404, roles_required
 from ..auth.models import User
 from ..auth.roles import ADMIN, COORDINATOR
 from ..checklists.models import Checklist
+from ..core.actor import current_actor
 from ..extensions import db
 from ..units.models import Unit
 from . import services, targets, teams
@@ -82,8 +83,7 @@ def _campaign_form(campaign: Campaign | None):
     if form.validate_on_submit():
         fields = dict(title=form.title.data, description=form.description.data or "",
                       start_date=form.start_date.data, end_date=form.end_date.data,
-                      checklist=db.session.get(Checklist, form.checklist_id.data), actor=current_user,
-                      ip=request.remote_addr)
+                      checklist=db.session.get(Checklist, form.checklist_id.data), actor=current_actor())
         try:
             if campaign is None:
                 campaign = services.create_campaign(**fields)
@@ -126,7 +126,7 @@ def detail(campaign_id: int):
                            visited=sum(1 for p in progress.values() if p.visited),
                            findings=sum(p.findings for p in progress.values()),
                            problems=services.activation_problems(campaign) if campaign.status == "draft" else [],
-                           can=lambda action: services.can_transition(campaign, action, actor=current_user))
+                           can=lambda action: services.can_transition(campaign, action, actor=current_actor()))
 
 
 @bp.route("/<int:campaign_id>/status", methods=["GET", "POST"])
@@ -143,14 +143,14 @@ def status(campaign_id: int):
             flash("请勾选确认后再提交", "error")
         else:
             try:
-                services.transition(campaign, action, actor=current_user, ip=request.remote_addr)
+                services.transition(campaign, action, actor=current_actor())
             except services.CampaignError as exc:
                 flash(exc.message, "error")
             else:
                 db.session.commit()
                 flash(f"专项行动“{campaign.title}”已{services.TRANSITIONS[action][3]}", "success")
                 return _detail(campaign)
-    refusal = services.transition_refusal(campaign, action, actor=current_user)
+    refusal = services.transition_refusal(campaign, action, actor=current_actor())
     problems = services.activation_problems(campaign) if action == "activate" and not refusal else []
     return render_template("campaigns/status.html", campaign=campaign, action=action, problems=problems,
                            verb=services.TRANSITIONS[action][3], refusal=refusal)
@@ -173,7 +173,7 @@ def _team_form(campaign: Campaign, team: Team | None):
         leader = by_id.get(form.leader_id.data) if form.leader_id.data else None
         members = [by_id[i] if i in by_id else db.session.get(User, i) for i in form.member_ids.data or []]
         fields = dict(name=form.name.data, leader=leader, members=[m for m in members if m is not None],
-                      actor=current_user, ip=request.remote_addr)
+                      actor=current_actor())
         try:
             if team is None:
                 team = teams.create_team(campaign, **fields)
@@ -211,7 +211,7 @@ def delete_team(campaign_id: int, team_id: int):
     campaign = _campaign(campaign_id)
     team = _team(campaign, team_id)
     try:
-        teams.delete_team(team, actor=current_user, ip=request.remote_addr)
+        teams.delete_team(team, actor=current_actor())
     except services.CampaignError as exc:
         flash(exc.message, "error")
     else:
@@ -233,7 +233,7 @@ def _target_form(campaign: Campaign, target: Target | None):
     if form.validate_on_submit():
         fields = dict(unit=db.session.get(Unit, form.unit_id.data), team=db.session.get(Team, form.team_id.data),
                       planned_start=form.planned_start.data, planned_end=form.planned_end.data,
-                      note=form.note.data or "", actor=current_user, ip=request.remote_addr)
+                      note=form.note.data or "", actor=current_actor())
         try:
             if target is None:
                 target = targets.create_target(campaign, **fields)
@@ -271,7 +271,7 @@ def delete_target(campaign_id: int, target_id: int):
     campaign = _campaign(campaign_id)
     target = _target(campaign, target_id)
     try:
-        targets.delete_target(target, actor=current_user, ip=request.remote_addr)
+        targets.delete_target(target, actor=current_actor())
     except services.CampaignError as exc:
         flash(exc.message, "error")
     else:

@@ -127,7 +127,7 @@ def latest_version_number(name: str) -> int:
 
 
 def publish(name: str, rows: list[ItemRow], *, actor, note: str = "", base: Checklist | None = None,
-            action: str = "checklist.publish", ip: str = "") -> Checklist | None:
+            action: str = "checklist.publish") -> Checklist | None:
     """Publish `rows` as a new version of `name`; return it, or None when nothing differs from `base`.
 
     `base` is the version the editor started from: if someone published since, refuse rather than
@@ -156,7 +156,7 @@ def publish(name: str, rows: list[ItemRow], *, actor, note: str = "", base: Chec
            + (f"：新增{len(changes['added'])}项，删除{len(changes['removed'])}项，修改{len(changes['changed'])}项"
               if base is not None else ""),
            before={"version": base.version, "items": len(base.items)} if base is not None else None,
-           after={"version": checklist.version, "items": len(rows), "note": checklist.note, **changes}, ip=ip)
+           after={"version": checklist.version, "items": len(rows), "note": checklist.note, **changes})
     logger.info("published checklist %r version %s", name, checklist.version)
     return checklist
 

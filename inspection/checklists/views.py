@@ -4,12 +4,12 @@ from __future__ import annotations
 from io import BytesIO
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
-from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.access import hidden_404, roles_required
 from ..auth.roles import ADMIN, COORDINATOR
 from ..campaigns.models import Campaign
+from ..core.actor import current_actor
 from ..extensions import db
 from ..findings.models import CATEGORIES
 from . import services, xlsx
@@ -85,8 +85,8 @@ def edit(checklist_id: int):
     try:
         if not form.validate_on_submit():
             raise services.ChecklistError("提交的内容有误，请按提示修改")
-        published = services.publish(checklist.name, kept, actor=current_user, note=form.note.data or "",
-                                     base=checklist, ip=request.remote_addr)
+        published = services.publish(checklist.name, kept, actor=current_actor(), note=form.note.data or "",
+                                     base=checklist)
     except services.ChecklistError as exc:
         flash(exc.message, "error")
         return _render_editor(form, rows, checklist, 422)
@@ -107,8 +107,7 @@ def new():
         if not form.validate_on_submit():
             raise services.ChecklistError("提交的内容有误，请按提示修改")
         name = services.check_name(form.name.data or "", new=True)
-        published = services.publish(name, kept, actor=current_user, note=form.note.data or "",
-                                     ip=request.remote_addr)
+        published = services.publish(name, kept, actor=current_actor(), note=form.note.data or "")
     except services.ChecklistError as exc:
         if exc.field == "name":
             form.name.errors = [exc.message]
@@ -159,8 +158,8 @@ def import_xlsx():
         rows, name, base = _import_rows(form)
         if any(r.errors for r in rows):
             return render_template("checklists/import.html", form=form, rows=rows), 422
-        published = services.publish(name, rows, actor=current_user, note=form.note.data or "", base=base,
-                                     action="checklist.import", ip=request.remote_addr)
+        published = services.publish(name, rows, actor=current_actor(), note=form.note.data or "", base=base,
+                                     action="checklist.import")
     except (xlsx.XlsxError, services.ChecklistError) as exc:
         return render_template("checklists/import.html", form=form, rows=None, file_error=exc.message), 422
     db.session.commit()

@@ -230,7 +230,7 @@ def _check_short_names(rows: list[ImportRow], existing: dict[str, Unit]) -> None
             row.errors.append(f"简称“{row.short_name}”与“{others[0]}”重复")
 
 
-def apply_import(report: ImportReport, *, actor, filename: str = "", ip: str = "") -> dict[str, int]:
+def apply_import(report: ImportReport, *, actor, filename: str = "") -> dict[str, int]:
     """Write a checked report to the database (all rows or none) and audit it; return counts by action."""
     if not report.ok:
         raise ImportFileError("文件中有错误，未导入任何数据")
@@ -254,6 +254,6 @@ def apply_import(report: ImportReport, *, actor, filename: str = "", ip: str = "
            f"（其中重新启用{counts['reactivate']}个），无变化{counts['unchanged']}个",
            before={"updated": before} if before else None,
            after={"filename": filename, "rows": len(report.rows), "created": created, "updated": updated,
-                  "reactivated": reactivated}, ip=ip)
+                  "reactivated": reactivated})
     logger.info("imported units from %s: %s", filename, counts)
     return counts

@@ -65,8 +65,7 @@ def _check(name: str, short_name: str, kind: str, parent: Unit | None, unit: Uni
         ancestor = ancestor.parent
 
 
-def create_unit(*, name: str, short_name: str = "", kind: str, parent: Unit | None = None, actor,
-                ip: str = "") -> Unit:
+def create_unit(*, name: str, short_name: str = "", kind: str, parent: Unit | None = None, actor) -> Unit:
     """Create a unit."""
     name, short_name = name.strip(), short_name.strip()
     _check(name, short_name, kind, parent, None)
@@ -74,13 +73,11 @@ def create_unit(*, name: str, short_name: str = "", kind: str, parent: Unit | No
     db.session.add(unit)
     db.session.flush()
     record(actor, "unit.create", "unit", unit.id, f"新建单位 {name}",
-           after={"name": name, "short_name": short_name, "kind": kind, "parent_id": parent.id if parent else None},
-           ip=ip)
+           after={"name": name, "short_name": short_name, "kind": kind, "parent_id": parent.id if parent else None})
     return unit
 
 
-def update_unit(unit: Unit, *, name: str, short_name: str = "", kind: str, parent: Unit | None = None, actor,
-                ip: str = "") -> bool:
+def update_unit(unit: Unit, *, name: str, short_name: str = "", kind: str, parent: Unit | None = None, actor) -> bool:
     """Change a unit's name, short name, kind and parent; return whether anything changed."""
     name, short_name = name.strip(), short_name.strip()
     _check(name, short_name, kind, parent, unit)
@@ -90,19 +87,19 @@ def update_unit(unit: Unit, *, name: str, short_name: str = "", kind: str, paren
     if not after:
         return False
     unit.parent = parent
-    record(actor, "unit.update", "unit", unit.id, f"修改单位 {old_name}", before=before, after=after, ip=ip)
+    record(actor, "unit.update", "unit", unit.id, f"修改单位 {old_name}", before=before, after=after)
     db.session.flush()
     return True
 
 
-def set_unit_active(unit: Unit, active: bool, *, actor, ip: str = "") -> bool:
+def set_unit_active(unit: Unit, active: bool, *, actor) -> bool:
     """Deactivate a unit (kept for history, no longer offered) or activate it again."""
     if unit.active == active:
         return False
     unit.active = active
     record(actor, "unit.activate" if active else "unit.deactivate", "unit", unit.id,
            f"{'启用' if active else '停用'}单位 {unit.name}", before={"active": not active},
-           after={"active": active}, ip=ip)
+           after={"active": active})
     db.session.flush()
     return True
 

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.access import hidden_404, roles_required
 from ..auth.roles import ADMIN, COORDINATOR
+from ..core.actor import current_actor
 from ..extensions import db
 from . import importer, services
 from .forms import UnitForm, UnitImportForm
@@ -32,7 +32,7 @@ def _save(form: UnitForm, unit: Unit | None):
         return None
     parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
     fields = dict(name=form.name.data, short_name=form.short_name.data or "", kind=form.kind.data, parent=parent,
-                  actor=current_user, ip=request.remote_addr)
+                  actor=current_actor())
     try:
         if unit is None:
             return services.create_unit(**fields)
@@ -89,7 +89,7 @@ def set_active(unit_id: int):
     """Deactivate a unit (history is kept) or activate it again."""
     unit = _get_unit(unit_id)
     active = request.form.get("active") == "1"
-    if services.set_unit_active(unit, active, actor=current_user, ip=request.remote_addr):
+    if services.set_unit_active(unit, active, actor=current_actor()):
         db.session.commit()
         flash(f"已{'启用' if active else '停用'}单位“{unit.name}”", "success")
     return redirect(url_for("units.index"))
@@ -124,8 +124,7 @@ def import_csv():
             content = request.form.get("content", "")
             report = importer.check_rows(content, request.form.get("encoding", ""))
             if report.ok:
-                counts = importer.apply_import(report, actor=current_user, filename=filename,
-                                               ip=request.remote_addr)
+                counts = importer.apply_import(report, actor=current_actor(), filename=filename)
                 db.session.commit()
                 flash(f"导入完成：新增{counts['create']}个，更新{counts['update'] + counts['reactivate']}个，"
                       f"无变化{counts['unchanged']}个", "success")

@@ -75,7 +75,7 @@ def _check_unit(role: str, unit: Unit | None) -> Unit | None:
 
 
 def create_user(*, username: str, password: str, role: str, display_name: str, unit: Unit | None,
-                phone: str = "", actor: User, ip: str = "") -> User:
+                phone: str = "", actor: User) -> User:
     """Create an account from the admin page; raises UserError naming the offending field."""
     _check_unit(role, unit)
     try:
@@ -96,7 +96,7 @@ def active_admin_count() -> int:
 
 
 def update_user(user: User, *, display_name: str, role: str, unit: Unit | None, phone: str = "",
-                actor: User, ip: str = "") -> bool:
+                actor: User) -> bool:
     """Change an account's name, role, unit and phone; return whether anything changed."""
     if role not in ROLES:
         raise UserError(f"未知角色：{role}", "role")
@@ -118,12 +118,12 @@ def update_user(user: User, *, display_name: str, role: str, unit: Unit | None, 
     if "role" in after or "unit_id" in after:
         auth_services.end_sessions(user)  # what they may see changed: their open pages sign in again
     record(actor, "user.update", "user", user.id, f"修改用户 {user.username} 的资料", before=before,
-           after=after, ip=ip)
+           after=after)
     db.session.flush()
     return True
 
 
-def reset_password(user: User, password: str, *, actor: User, revoke_tokens: bool = False, ip: str = "") -> int:
+def reset_password(user: User, password: str, *, actor: User, revoke_tokens: bool = False) -> int:
     """Set a new password for someone, clear any lock-out, end their browser sessions; optionally revoke devices.
 
     Returns the number of device tokens revoked.
@@ -142,7 +142,7 @@ def reset_password(user: User, password: str, *, actor: User, revoke_tokens: boo
     revoked = _revoke_all_tokens(user, now) if revoke_tokens else 0
     record(actor, "user.password_reset", "user", user.id,
            f"重置用户 {user.username} 的密码" + (f"，并注销其{revoked}台登录设备" if revoked else ""),
-           after={"revoked_tokens": revoked}, ip=ip)
+           after={"revoked_tokens": revoked})
     db.session.flush()
     return revoked
 
@@ -156,7 +156,7 @@ def _revoke_all_tokens(user: User, now: datetime) -> int:
     return len(tokens)
 
 
-def unlock(user: User, *, actor: User, ip: str = "", now: datetime | None = None) -> bool:
+def unlock(user: User, *, actor: User, now: datetime | None = None) -> bool:
     """Lift a lock-out after failed sign-ins; return False when the account was not locked."""
     cleared = lockout.clear(user.username)  # the per-client locks too, which the account row does not show
     if not is_locked(user, now) and not user.failed_logins and not cleared:
@@ -166,12 +166,12 @@ def unlock(user: User, *, actor: User, ip: str = "", now: datetime | None = None
     user.locked_until = None
     user.failed_logins = 0
     record(actor, "user.unlock", "user", user.id, f"解除用户 {user.username} 的登录锁定",
-           before=before, after={"locked_until": None, "failed_logins": 0}, ip=ip)
+           before=before, after={"locked_until": None, "failed_logins": 0})
     db.session.flush()
     return True
 
 
-def change_active(user: User, active: bool, *, actor: User, ip: str = "") -> bool:
+def change_active(user: User, active: bool, *, actor: User) -> bool:
     """Enable or disable an account from the admin page, refusing to lock the admins out."""
     if user.active == active:
         return False
@@ -180,11 +180,11 @@ def change_active(user: User, active: bool, *, actor: User, ip: str = "") -> boo
             raise UserError("不能停用自己的账号")
         if user.role == ADMIN and active_admin_count() <= 1:
             raise UserError("这是最后一个启用的管理员账号，不能停用")
-    set_active(user, active, actor=actor, ip=ip)
+    set_active(user, active, actor=actor)
     return True
 
 
-def set_active(user: User, active: bool, *, actor, ip: str = "") -> None:
+def set_active(user: User, active: bool, *, actor) -> None:
     """Enable or disable an account; disabling also revokes every device token it holds."""
     if user.active == active:
         return
@@ -196,7 +196,7 @@ def set_active(user: User, active: bool, *, actor, ip: str = "") -> None:
     if revoked:
         summary += f"，注销其{revoked}台登录设备"
     record(actor, "user.enable" if active else "user.disable", "user", user.id, summary,
-           before={"active": not active}, after={"active": active}, ip=ip)
+           before={"active": not active}, after={"active": active})
     db.session.flush()
     logger.info("user %s %s", user.username, "enabled" if active else "disabled")
 

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import or_, select
 
 from ..auth.access import hidden_404, roles_required
 from ..auth.models import User
 from ..auth.roles import ADMIN, LIAISON, ROLE_LABELS
+from ..core.actor import current_actor
 from ..extensions import db
 from ..units.models import Unit
 from . import services
@@ -83,7 +83,7 @@ def new():
         try:
             user = services.create_user(username=form.username.data, password=form.password.data,
                                         role=form.role.data, display_name=form.display_name.data, unit=unit,
-                                        phone=form.phone.data or "", actor=current_user, ip=request.remote_addr)
+                                        phone=form.phone.data or "", actor=current_actor())
         except services.UserError as exc:
             _fail(form, exc)
         else:
@@ -103,8 +103,7 @@ def edit(user_id: int):
     if form.validate_on_submit() and (unit := _resolve_unit(form)) is not False:
         try:
             changed = services.update_user(user, display_name=form.display_name.data, role=form.role.data,
-                                           unit=unit, phone=form.phone.data or "", actor=current_user,
-                                           ip=request.remote_addr)
+                                           unit=unit, phone=form.phone.data or "", actor=current_actor())
         except services.UserError as exc:
             _fail(form, exc)
         else:
@@ -123,8 +122,8 @@ def reset_password(user_id: int):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            revoked = services.reset_password(user, form.password.data, actor=current_user,
-                                              revoke_tokens=form.revoke_tokens.data, ip=request.remote_addr)
+            revoked = services.reset_password(user, form.password.data, actor=current_actor(),
+                                              revoke_tokens=form.revoke_tokens.data)
         except services.UserError as exc:
             _fail(form, exc)
         else:
@@ -142,7 +141,7 @@ def set_active(user_id: int):
     user = _get_user(user_id)
     active = request.form.get("active") == "1"
     try:
-        changed = services.change_active(user, active, actor=current_user, ip=request.remote_addr)
+        changed = services.change_active(user, active, actor=current_actor())
     except services.UserError as exc:
         flash(exc.message, "error")
     else:
@@ -158,7 +157,7 @@ def set_active(user_id: int):
 def unlock(user_id: int):
     """Lift a lock-out caused by repeated failed sign-ins."""
     user = _get_user(user_id)
-    if services.unlock(user, actor=current_user, ip=request.remote_addr):
+    if services.unlock(user, actor=current_actor()):
         db.session.commit()
         flash(f"已解除用户 {user.username} 的登录锁定", "success")
     else:

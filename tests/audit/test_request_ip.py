@@ -86,3 +86,20 @@ def test_sign_ins_carry_the_ip(app, remote, world):
 
     rows = _rows_written(guess)
     _assert_ip(rows, "user.locked")
+
+
+def test_unit_edits_carry_the_ip(remote, auth, world):
+    auth.login("admin")
+    unit = world.units[3]
+    rows = _rows_written(lambda: remote.post(f"/units/{unit.id}/edit", data={
+        "name": unit.name, "short_name": "交通", "kind": unit.kind}))
+    _assert_ip(rows, "unit.update")
+    rows = _rows_written(lambda: remote.post(f"/units/{unit.id}/active", data={"active": "0"}))
+    _assert_ip(rows, "unit.deactivate")
+
+
+def test_account_changes_carry_the_ip(remote, auth, world):
+    auth.login("admin")
+    rows = _rows_written(lambda: remote.post(f"/users/{world.users['viewer'].id}/active", data={"active": "0"}))
+    assert rows
+    _assert_ip(rows)

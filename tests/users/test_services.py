@@ -9,6 +9,7 @@ from sqlalchemy import select
 from inspection.audit.models import AuditEvent
 from inspection.auth.models import ApiToken
 from inspection.auth.services import authenticate, issue_token, verify_password
+from inspection.core.actor import Actor
 from inspection.extensions import db
 from inspection.sqltypes import utcnow
 from inspection.users import services
@@ -30,12 +31,13 @@ def test_create_liaison_needs_a_unit(world):
 def test_create_user_is_audited_and_keeps_phone(world):
     user = services.create_user(username="inspector9", password="abc-12345", role="inspector",
                                 display_name="赵六", unit=world.units[0], phone="13800000000",
-                                actor=world.users["admin"], ip="10.0.0.1")
+                                actor=Actor(world.users["admin"], ip="10.0.0.1"))
     assert user.unit is None  # only liaisons belong to a unit
     assert user.phone == "13800000000"
     event = _events("user.create")[-1]
     assert event.actor_id == world.users["admin"].id
     assert event.after["username"] == "inspector9"
+    assert event.ip == "10.0.0.1"  # the actor's address reaches the row (it used to be dropped)
 
 
 @pytest.mark.parametrize("username, password, field", [
