@@ -185,7 +185,7 @@ def _finding(visit, team, row, items, window_start, photo_args, seed, reviewed_a
     stamp = occurred.astimezone(CST).strftime("%Y-%m-%d %H:%M")
     image = draw_photo(item.text[:14], [stamp, location, description[:18]], seed=seed)
     photo, _ = ingest_photo(photo_args["photo_dir"], image, expected_sha256=hashlib.sha256(image).hexdigest(),
-                            uploader=team.leader, max_bytes=photo_args["max_bytes"],
+                            actor=team.leader, max_bytes=photo_args["max_bytes"],
                             max_pixels=photo_args["max_pixels"])
     finding.photos.append(FindingPhoto(sha256=photo.sha256, caption=item.text, taken_at=occurred, position=0))
     db.session.add(finding)

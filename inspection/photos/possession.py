@@ -123,16 +123,16 @@ def _stored(hashes) -> set[str]:
     return found
 
 
-def note_upload(photo: Photo, user, *, created: bool, ip: str = "") -> None:
+def note_upload(photo: Photo, actor, *, created: bool) -> None:
     """Audit an upload that proves the user holds the bytes (the first time only; resends add nothing)."""
-    if user is None:
+    if actor is None:
         return
-    if not created and photo.sha256 in holds(user.id, [photo.sha256]):
+    if not created and photo.sha256 in holds(actor.id, [photo.sha256]):
         return
     if created:
         summary = f"上传照片 {photo.sha256[:12]}（{photo.size} 字节）"
     else:
         summary = f"上传照片 {photo.sha256[:12]}（服务器已有同一照片，本次上传证明持有原图）"
-        logger.info("user %s proved holding photo %s by uploading it again", user.id, photo.sha256[:12])
-    record(user, UPLOAD_ACTION, "photo", photo.sha256, summary,
-           after={"size": photo.size, "mime": photo.mime, "first_upload": created}, ip=ip)
+        logger.info("user %s proved holding photo %s by uploading it again", actor.id, photo.sha256[:12])
+    record(actor, UPLOAD_ACTION, "photo", photo.sha256, summary,
+           after={"size": photo.size, "mime": photo.mime, "first_upload": created})

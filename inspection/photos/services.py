@@ -78,16 +78,16 @@ def sniff_mime(data: bytes) -> str | None:
     return None
 
 
-def ingest_photo(photo_dir: str | Path, data: bytes, *, expected_sha256: str, uploader=None, ip: str = "",
+def ingest_photo(photo_dir: str | Path, data: bytes, *, expected_sha256: str, actor=None,
                  max_bytes: int, max_pixels: int) -> tuple[Photo, bool]:
     """Store a photo once and audit the upload: return (photo, created); raise PhotoError if unacceptable.
 
-    The uploader's upload is written as a `photo.upload` event when it proves for the first time that they
+    The actor's upload is written as a `photo.upload` event when it proves for the first time that they
     hold the bytes (photos.possession.note_upload); a resend adds nothing.
     """
-    photo, created = _store_photo(photo_dir, data, expected_sha256=expected_sha256, uploader=uploader,
+    photo, created = _store_photo(photo_dir, data, expected_sha256=expected_sha256, uploader=actor,
                                   max_bytes=max_bytes, max_pixels=max_pixels)
-    note_upload(photo, uploader, created=created, ip=ip)
+    note_upload(photo, actor, created=created)
     return photo, created
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..auth.access import public, roles_required
 from ..auth.roles import INSPECTOR
+from ..core.actor import current_actor
 from ..core.json import json_body, load
 from ..errors import ApiError
 from ..extensions import csrf, db
@@ -53,8 +54,7 @@ def sync():
     batch = services.receive_batch(user=user, device_id=envelope["device_id"], batch_id=envelope["batch_id"],
                                    token_id=token.id if token else None, raw_text=raw_text, parsed=parsed,
                                    existing=known)
-    results, cursor = services.apply_batch(batch.id, records=envelope["records"], user=user,
-                                           ip=request.remote_addr or "")
+    results, cursor = services.apply_batch(batch.id, records=envelope["records"], actor=current_actor(user))
     return _answer(user, envelope["batch_id"], results, cursor)
 
 
@@ -100,7 +100,7 @@ def put_photo(sha256: str):
                        {"max_bytes": max_bytes, "size": request.content_length})
     try:
         photo, created = ingest_photo(current_app.config["PHOTO_DIR"], request.get_data(cache=False),
-                                      expected_sha256=sha256, uploader=current_user, ip=request.remote_addr or "",
+                                      expected_sha256=sha256, actor=current_actor(),
                                       max_bytes=max_bytes, max_pixels=current_app.config["MAX_PHOTO_PIXELS"])
     except PhotoError as exc:
         raise ApiError(exc.status, exc.code, exc.message, exc.details) from None

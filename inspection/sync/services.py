@@ -28,6 +28,7 @@ from datetime import timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from ..core.actor import Actor
 from ..core.json import MalformedJSON, parse_json
 from ..errors import ApiError
 from ..extensions import db
@@ -113,12 +114,13 @@ def _claim(batch_pk: int) -> bool:
                                    .values(attempts=table.c.attempts + 1)).rowcount)
 
 
-def apply_batch(batch_pk: int, *, records: list[dict] | None = None, user=None,
-                ip: str = "") -> tuple[list[dict], int | None]:
+def apply_batch(batch_pk: int, *, records: list[dict] | None = None,
+                actor: Actor | None = None) -> tuple[list[dict], int | None]:
     """Apply a stored batch once and commit its results; a batch already applied returns its results.
 
     Returns the results and the user's change-feed cursor (None when the batch had been applied before).
-    `records` and `user` save re-reading what the caller has just validated and signed in. An attempt
+    `records` and `actor` save re-reading what the caller has just validated and signed in (the actor's IP
+    goes on every audit row; without one, the batch's user acts with no address). An attempt
     that meets a concurrent write (see `transient`) is rolled back and tried again, record by record,
     after a short random pause; only after MAX_ATTEMPTS does the batch count as failed.
     """
@@ -132,8 +134,9 @@ def apply_batch(batch_pk: int, *, records: list[dict] | None = None, user=None,
         try:
             if records is None:
                 records = SyncRequestSchema().load(parse_json(batch.payload))["records"]
-            user = user or batch.user
-            results = _apply_in_order(user, records, isolated=isolated, device_id=batch.device_id, ip=ip,
+            user = actor.user if actor is not None else batch.user
+            results = _apply_in_order(user, records, isolated=isolated, device_id=batch.device_id,
+                                      ip=actor.ip if actor is not None else "",
                                       batch_id=batch_id)
             batch.status, batch.results, batch.applied_at, batch.error = "applied", results, utcnow(), ""
             cursor = current_cursor(user)

@@ -10,6 +10,7 @@ from inspection.extensions import db
 
 from ..circulars.helpers import confirmed_findings, make_draft, settings_for
 from ..factories import PASSWORD, make_finding, make_visit
+from ..records import finding_record, jpeg, push, visit_record
 
 IP = "203.0.113.7"
 
@@ -103,3 +104,15 @@ def test_account_changes_carry_the_ip(remote, auth, world):
     rows = _rows_written(lambda: remote.post(f"/users/{world.users['viewer'].id}/active", data={"active": "0"}))
     assert rows
     _assert_ip(rows)
+
+
+def test_a_sync_push_and_a_photo_upload_carry_the_ip(remote, world, token_for):
+    headers = token_for("inspector1")
+    visit = visit_record(world.targets[0])
+    records = [visit, finding_record(visit["id"])]
+    rows = _rows_written(lambda: push(remote, headers, records))
+    _assert_ip(rows, "sync.create")
+    data, sha = jpeg()
+    rows = _rows_written(lambda: remote.put(f"/api/v1/photos/{sha}", data=data,
+                                            headers={**headers, "Content-Type": "image/jpeg"}))
+    _assert_ip(rows, "photo.upload")

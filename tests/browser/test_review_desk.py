@@ -33,7 +33,7 @@ def review_server(tmp_path):
         Image.new("RGB", (800, 600), (160, 30, 30)).save(out, "JPEG")
         data = out.getvalue()
         sha = hashlib.sha256(data).hexdigest()
-        ingest_photo(live.photo_dir, data, expected_sha256=sha, uploader=author, max_bytes=5_000_000,
+        ingest_photo(live.photo_dir, data, expected_sha256=sha, actor=author, max_bytes=5_000_000,
                      max_pixels=50_000_000)
         db.session.add(FindingPhoto(finding_id=ids[0], sha256=sha, caption="签到册", position=0))
         db.session.commit()

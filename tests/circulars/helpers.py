@@ -47,7 +47,7 @@ def add_photo(app, finding, color) -> str:
     """Store a photo and attach it to a finding; return its hash."""
     data = jpeg(color)
     sha = hashlib.sha256(data).hexdigest()
-    ingest_photo(app.config["PHOTO_DIR"], data, expected_sha256=sha, uploader=finding.created_by,  # as from its phone
+    ingest_photo(app.config["PHOTO_DIR"], data, expected_sha256=sha, actor=finding.created_by,  # as from its phone
                  max_bytes=10_000_000, max_pixels=50_000_000)
     finding.photos.append(FindingPhoto(sha256=sha, caption="", position=len(finding.photos)))
     db.session.flush()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from PIL import Image
 
+from inspection.core.actor import Actor
 from inspection.photos.models import Photo
 from inspection.photos.services import PhotoError, ingest_photo, sniff_mime
 from inspection.photos.storage import variant_path
@@ -145,7 +146,7 @@ def test_ingest_audits_an_upload_that_proves_possession(app, world):
     ingest_photo(app.config["PHOTO_DIR"], jpeg_bytes(size=(320, 240)),
                  expected_sha256=hashlib.sha256(jpeg_bytes(size=(320, 240))).hexdigest(), **LIMITS)
     assert events() == []
-    ingest_photo(app.config["PHOTO_DIR"], data, expected_sha256=sha, uploader=one, ip="10.0.0.7", **LIMITS)
-    ingest_photo(app.config["PHOTO_DIR"], data, expected_sha256=sha, uploader=one, ip="10.0.0.7", **LIMITS)
-    ingest_photo(app.config["PHOTO_DIR"], data, expected_sha256=sha, uploader=two, ip="10.0.0.8", **LIMITS)
+    ingest_photo(app.config["PHOTO_DIR"], data, expected_sha256=sha, actor=Actor(one, ip="10.0.0.7"), **LIMITS)
+    ingest_photo(app.config["PHOTO_DIR"], data, expected_sha256=sha, actor=Actor(one, ip="10.0.0.7"), **LIMITS)
+    ingest_photo(app.config["PHOTO_DIR"], data, expected_sha256=sha, actor=Actor(two, ip="10.0.0.8"), **LIMITS)
     assert events() == [(one.id, True, "10.0.0.7"), (two.id, False, "10.0.0.8")]

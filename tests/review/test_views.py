@@ -101,7 +101,7 @@ def _jpeg_with_exif() -> bytes:
 def test_photo_viewer_shows_thumbnail_display_hash_exif_and_missing(app, auth, client, desk, world):
     data = _jpeg_with_exif()
     sha = hashlib.sha256(data).hexdigest()
-    ingest_photo(app.config["PHOTO_DIR"], data, expected_sha256=sha, uploader=world.users["inspector1"],
+    ingest_photo(app.config["PHOTO_DIR"], data, expected_sha256=sha, actor=world.users["inspector1"],
                  max_bytes=10_000_000, max_pixels=50_000_000)
     missing = hashlib.sha256(b"not yet").hexdigest()
     desk[0].photos.extend([FindingPhoto(sha256=sha, caption="签到册", position=0),
