@@ -45,7 +45,7 @@ def delete_token():
     token = g.get("api_token")
     if token is None:
         raise ApiError(400, "no_token", "此请求未使用设备令牌")
-    services.revoke_token(token, actor=current_user)
+    services.revoke_token(token, actor=current_actor())
     db.session.commit()
     return "", 204
 

@@ -120,8 +120,8 @@ def end_sessions(user: User) -> None:
     db.session.flush()
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change a user's own password after checking the current one."""
+def change_password(user: User, current: str, new: str, *, actor=None) -> None:
+    """Change a user's own password after checking the current one (`actor`: the request's Actor, for its IP)."""
     if not verify_password(user, current):
         raise AuthError("invalid_credentials", "当前密码不正确")
     check_password_strength(new)
@@ -130,7 +130,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     end_sessions(user)  # other browsers signed in as this user must sign in with the new password
-    record(user, "user.password_changed", "user", user.id, f"{user.username} 修改了密码")
+    record(actor or user, "user.password_changed", "user", user.id, f"{user.username} 修改了密码")
     db.session.flush()
 
 

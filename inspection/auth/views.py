@@ -8,6 +8,7 @@ from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from ..core.actor import current_actor
 from ..extensions import db
 from . import services, sessions
 from .access import hidden_404, public, roles_required
@@ -78,7 +79,7 @@ def change_password():
     error = None
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current.data, form.new.data)
+            services.change_password(current_user, form.current.data, form.new.data, actor=current_actor())
         except services.AuthError as exc:
             error = exc.message
         else:
@@ -108,7 +109,7 @@ def revoke_device(token_id: int):
     token = db.session.get(ApiToken, token_id)
     if token is None or (current_user.role != ADMIN and token.user_id != current_user.id):
         hidden_404()
-    services.revoke_token(token, actor=current_user)
+    services.revoke_token(token, actor=current_actor())
     db.session.commit()
     flash(f"已吊销设备“{token.device_name}”的登录", "success")
     return redirect(url_for("auth.devices"))

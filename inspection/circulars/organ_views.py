@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.access import hidden_404, roles_required
+from ..core.actor import current_actor
 from ..core.dates import today_cst
 from ..extensions import db
 from .access import EDITORS
@@ -33,7 +33,7 @@ def new_organ():
     form = OrganForm()
     if form.validate_on_submit():
         try:
-            create_organ(form.data, actor=current_user)
+            create_organ(form.data, actor=current_actor())
         except CircularError as exc:
             db.session.rollback()
             form.number_prefix.errors.append(exc.message)
@@ -53,7 +53,7 @@ def edit_organ(organ_id: int):
     counter_form = CounterForm(prefix="counter", data={"year": today_cst().year})
     if form.validate_on_submit():
         try:
-            update_organ(organ, form.data, actor=current_user)
+            update_organ(organ, form.data, actor=current_actor())
         except CircularError as exc:
             db.session.rollback()
             form.number_prefix.errors.append(exc.message)
@@ -75,7 +75,7 @@ def organ_counter(organ_id: int):
         flash("请填写正确的年度和编号", "error")
     else:
         try:
-            set_counter(organ, form.year.data, form.last_number.data, actor=current_user)
+            set_counter(organ, form.year.data, form.last_number.data, actor=current_actor())
         except CircularError as exc:
             db.session.rollback()
             flash(exc.message, "error")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from ..core.actor import Actor
 from ..core.dates import format_datetime
 from ..extensions import db
 from ..findings.models import Finding
@@ -19,8 +20,9 @@ WARNING_UNREVIEWED = "内部资料 未经审核 不得外传"
 WARNING_REVIEWED = "内部资料 不得外传"
 
 
-def visit_report(visit: Visit, *, printed_by, photo_dir) -> VisitReport:
-    """Gather a visit's record into the plain report the PDF engine prints."""
+def visit_report(visit: Visit, *, actor, photo_dir) -> VisitReport:
+    """Gather a visit's record into the plain report the PDF engine prints (for `actor`, who prints it)."""
+    printed_by = Actor.of(actor).user
     findings = list(db.session.scalars(select(Finding).where(Finding.visit_id == visit.id,
                                                              Finding.status != "merged")
                                        .order_by(Finding.occurred_at, Finding.created_at)))

@@ -10,6 +10,7 @@ from ..audit.services import record
 from ..auth.access import hidden_404, roles_required
 from ..auth.roles import ADMIN, COORDINATOR, INSPECTOR, REVIEWER
 from ..campaigns.visibility import can_see_team_record
+from ..core.actor import current_actor
 from ..core.dates import format_datetime
 from ..core.responses import pdf_response
 from ..errors import error_response
@@ -29,7 +30,8 @@ def report_pdf(visit_id: uuid.UUID):
     visit = db.session.get(Visit, visit_id)
     if visit is None or not can_see_team_record(current_user, visit.team_id, visit.created_by_id):
         hidden_404()
-    report = visit_report(visit, printed_by=current_user, photo_dir=current_app.config["PHOTO_DIR"])
+    actor = current_actor()
+    report = visit_report(visit, actor=actor, photo_dir=current_app.config["PHOTO_DIR"])
     try:
         data = build_visit_report(report, **font_options(current_app.config))
     except MissingGlyphError as exc:
@@ -38,7 +40,7 @@ def report_pdf(visit_id: uuid.UUID):
         return error_response(422, "document_too_long", f"检查记录无法排版：{exc.message}")
     except PhotoError as exc:
         return error_response(422, "photo_unreadable", f"照片无法读取（{exc.where}），请检查照片文件后再试")
-    record(current_user, "visit.report_printed", "visit", visit.id, f"打印{visit.unit.name}的检查记录")
+    record(actor, "visit.report_printed", "visit", visit.id, f"打印{visit.unit.name}的检查记录")
     db.session.commit()
     return pdf_response(data, f"检查记录-{visit.unit.name}-{format_datetime(visit.started_at, '%Y%m%d')}.pdf",
                         download=False)

@@ -79,7 +79,7 @@ def test_another_team_naming_a_photo_sees_it_missing_and_cannot_fetch_it(client,
                                                              photos=[{"sha256": sha, "caption": "借用"}])]))
     assert again[0]["missing_photos"] == [sha]  # its own finding naming the hash does not make it theirs
     assert fetch(client, heads["b"], sha) == [404, 404, 404]
-    report = visit_report(db.session.get(Visit, vid), printed_by=world.users["inspector2"],
+    report = visit_report(db.session.get(Visit, vid), actor=world.users["inspector2"],
                           photo_dir=client.application.config["PHOTO_DIR"])
     assert report.photos == []  # nor does printing the visit report
     assert standing_links([fid, fid_a]) == {(fid_a, sha)}  # not received as evidence of team B's finding
@@ -111,7 +111,7 @@ def test_uploading_the_bytes_proves_possession_and_the_claim_then_stands(client,
                                                               photos=[{"sha256": sha, "caption": "借用"}])]))
     assert resent[0]["status"] == "unchanged" and resent[0]["missing_photos"] == []
     assert standing_links([fid]) == {(fid, sha)}
-    report = visit_report(db.session.get(Visit, vid), printed_by=world.users["inspector2"],
+    report = visit_report(db.session.get(Visit, vid), actor=world.users["inspector2"],
                           photo_dir=client.application.config["PHOTO_DIR"])
     assert [p.sha256 for p in report.photos] == [sha]
 
