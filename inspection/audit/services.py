@@ -11,10 +11,12 @@ logger = logging.getLogger(__name__)
 
 
 def record(actor, action: str, entity_type: str, entity_id, summary: str = "", *,
-           before: dict | None = None, after: dict | None = None, ip: str = "") -> AuditEvent:
-    """Append one audit event (flushed, committed with the caller's unit of work); the IP comes from the Actor."""
-    if isinstance(actor, Actor):
-        ip = ip or actor.ip
+           before: dict | None = None, after: dict | None = None) -> AuditEvent:
+    """Append one audit event (flushed, committed with the caller's unit of work); the IP comes from the Actor.
+
+    `actor` is an Actor (views: `current_actor()`), or a plain User / None outside a request (no address).
+    """
+    ip = actor.ip if isinstance(actor, Actor) else ""
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
         action=action,
@@ -23,7 +25,7 @@ def record(actor, action: str, entity_type: str, entity_id, summary: str = "", *
         summary=summary,
         before=before,
         after=after,
-        ip=(ip or "")[:64],
+        ip=ip[:64],
     )
     db.session.add(event)
     db.session.flush()

@@ -22,11 +22,11 @@ class Actor:
     device: str = ""
 
     @classmethod
-    def of(cls, user, ip: str = "") -> Actor:
+    def of(cls, user) -> Actor:
         """An Actor for a user outside a request (tests, CLI, demo); an Actor passes through unchanged."""
         if isinstance(user, Actor):
             return user
-        return cls(user=user, ip=ip)
+        return cls(user=user)
 
     @property
     def id(self):
