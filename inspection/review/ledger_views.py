@@ -11,7 +11,7 @@ import weakref
 from datetime import datetime
 from itertools import islice
 
-from flask import Response, render_template, request, stream_with_context, url_for
+from flask import Response, render_template, stream_with_context, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
