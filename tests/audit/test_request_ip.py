@@ -87,6 +87,7 @@ def test_sign_ins_carry_the_ip(app, remote, world):
 
     rows = _rows_written(guess)
     _assert_ip(rows, "user.locked")
+    assert [row.actor_id for row in rows] == [None]  # a sign-in attempt is nobody's act
 
 
 def test_unit_edits_carry_the_ip(remote, auth, world):
