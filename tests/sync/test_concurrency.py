@@ -62,11 +62,11 @@ def test_the_same_batch_pushed_twice_at_once_is_applied_once(app, world, h1):
         assert count(InvolvedPerson) == 30 * (round_ + 1)
 
 
-def test_the_same_records_in_two_batches_at_once_are_stored_once(app, world, h1, monkeypatch, caplog):
-    records = records_for(world, size=20)
+def both_look_first(monkeypatch) -> None:
+    """Make two concurrent requests both read the database before either writes (where the DB allows)."""
     real, both_looked = ApplyContext.prefetch, threading.Barrier(2)
 
-    def prefetch_then_wait(self, records):  # both requests look before either writes (where the DB allows)
+    def prefetch_then_wait(self, records):
         real(self, records)
         try:
             both_looked.wait(timeout=3)
@@ -74,6 +74,11 @@ def test_the_same_records_in_two_batches_at_once_are_stored_once(app, world, h1,
             pass  # SQLite: the other request waits for our write lock, so it cannot look yet
 
     monkeypatch.setattr(ApplyContext, "prefetch", prefetch_then_wait)
+
+
+def test_the_same_records_in_two_batches_at_once_are_stored_once(app, world, h1, monkeypatch, caplog):
+    records = records_for(world, size=20)
+    both_look_first(monkeypatch)
     payloads = [{"device_id": device, "batch_id": str(uuid.uuid4()), "records": records}
                 for device in ("tab-1", "tab-2")]
     first, second = in_threads(app, payloads, h1)
@@ -162,16 +167,7 @@ def test_a_deadlocked_attempt_is_retried_and_one_that_keeps_failing_marks_the_ba
 
 
 def test_a_finding_pushed_while_its_visit_is_being_applied_elsewhere_is_linked(app, world, h1, monkeypatch):
-    real, both_looked = ApplyContext.prefetch, threading.Barrier(2)
-
-    def prefetch_then_wait(self, records):  # each looks before the other writes (where the DB allows)
-        real(self, records)
-        try:
-            both_looked.wait(timeout=3)
-        except threading.BrokenBarrierError:
-            pass  # SQLite: the other request waits for our write lock, so it cannot look yet
-
-    monkeypatch.setattr(ApplyContext, "prefetch", prefetch_then_wait)
+    both_look_first(monkeypatch)
     vid = uuid.uuid4()
     payloads = [{"device_id": "phone", "batch_id": str(uuid.uuid4()), "records": [visit_record(world.targets[0],
                                                                                           visit_id=vid)]},
