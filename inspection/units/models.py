@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..sqltypes import UTCDateTime, utcnow
@@ -27,6 +27,9 @@ class Unit(db.Model):
     kind: Mapped[str] = mapped_column(String(16), default="department")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True)  # 排序号
+    latitude: Mapped[float | None] = mapped_column(Float)  # optional, for the photo-location check
+    longitude: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     parent = relationship("Unit", remote_side=[id])
