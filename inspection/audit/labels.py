@@ -114,6 +114,7 @@ _SNAPSHOT_LABELS = {
     "short_name": "简称",
     "kind": "类别",
     "parent_id": "上级单位（编号）",
+    "sort_order": "排序号",
     "created": "新建",
     "updated": "更新",
     "reactivated": "重新启用",

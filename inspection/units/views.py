@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
-
 from ..auth.access import hidden_404, roles_required
 from ..auth.roles import ADMIN, COORDINATOR
 from ..core.actor import current_actor
@@ -15,7 +13,7 @@ from .models import UNIT_KINDS, Unit
 bp = Blueprint("units", __name__, url_prefix="/units")
 
 PER_PAGE = 100
-TEMPLATE_CSV = "单位名称,简称,类别\r\n示例县教育和体育局,教体局,县直部门\r\n示例县城关镇,城关镇,乡镇\r\n"
+TEMPLATE_CSV = "排序号,单位名称,简称,类别\r\n10,示例县城关镇,城关镇,乡镇\r\n110,示例县教育和体育局,教体局,县直部门\r\n"
 
 
 def _get_unit(unit_id: int) -> Unit:
@@ -32,7 +30,7 @@ def _save(form: UnitForm, unit: Unit | None):
         return None
     parent = db.session.get(Unit, form.parent_id.data) if form.parent_id.data else None
     fields = dict(name=form.name.data, short_name=form.short_name.data or "", kind=form.kind.data, parent=parent,
-                  actor=current_actor())
+                  sort_order=form.sort_order.data or 0, actor=current_actor())
     try:
         if unit is None:
             return services.create_unit(**fields)
@@ -59,8 +57,8 @@ def index():
 @roles_required(ADMIN, COORDINATOR)
 def new():
     """Create a unit."""
-    form = UnitForm()
-    form.set_parents(db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)))
+    form = UnitForm(data={"sort_order": services.next_sort_order()})
+    form.set_parents(services.official_units(active_only=True))
     unit = _save(form, None)
     if unit is not None:
         db.session.commit()
@@ -75,7 +73,7 @@ def edit(unit_id: int):
     """Edit a unit."""
     unit = _get_unit(unit_id)
     form = UnitForm(obj=unit)
-    form.set_parents(db.session.scalars(select(Unit).where(Unit.id != unit.id).order_by(Unit.name)))
+    form.set_parents(services.official_units(exclude_id=unit.id))
     if _save(form, unit) is not None:
         db.session.commit()
         flash(f"已保存单位“{unit.name}”", "success")
@@ -105,16 +103,16 @@ def _check_upload() -> tuple[importer.ImportReport, str]:
     """Read and check the uploaded file; return the report and the decoded text to carry to the confirm step."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise importer.ImportFileError("请选择要导入的 CSV 文件")
+        raise importer.ImportFileError("请选择要导入的 CSV 或 Excel 文件")
     raw = upload.read(importer.MAX_BYTES + 1)
     report = importer.parse_units_csv(raw)
-    return report, importer.decode_csv(raw)[0]
+    return report, importer.read_upload(raw)[0]
 
 
 @bp.route("/import", methods=["GET", "POST"])
 @roles_required(ADMIN, COORDINATOR)
 def import_csv():
-    """Check an uploaded CSV and show the preview; import it when the checked preview is confirmed."""
+    """Check an uploaded CSV or XLSX file and show the preview; import it when the checked preview is confirmed."""
     form = UnitImportForm()
     if request.method == "GET":
         return render_template("units/import.html", form=form, report=None)
@@ -134,8 +132,8 @@ def import_csv():
             report, content = _check_upload()
     except importer.ImportFileError as exc:
         return render_template("units/import.html", form=form, report=None, file_error=exc.message), 422
-    return render_template("units/import.html", form=form, report=report, content=content,
-                           filename=filename), 200 if report.ok else 422
+    return render_template("units/import.html", form=form, report=report, content=content, filename=filename,
+                           change_labels=importer.CHANGE_LABELS), 200 if report.ok else 422
 
 
 @bp.route("/import/template.csv")

@@ -93,7 +93,7 @@ def test_short_name_clash_with_another_unit_is_an_error(world):
 
 @pytest.mark.parametrize("data, message", [
     (b"", "文件是空的"),
-    (b"PK\x03\x04rest-of-a-zip", "Excel 工作簿"),
+    (b"PK\x03\x04rest-of-a-zip", "不是有效的 Excel（.xlsx）文件"),
     ("名称,类型\n甲,乙\n".encode("utf-8"), "须包含“单位名称”“类别”列"),
     ("单位名称,类别\n".encode("utf-8"), "没有数据行"),
     (b"\xff\xfe\x00", "编码"),

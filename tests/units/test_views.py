@@ -89,9 +89,9 @@ def test_confirm_rechecks_the_rows(client, auth, world):
 def test_import_without_file_or_with_xlsx(client, auth, world):
     auth.login("admin")
     response = client.post("/units/import", data={}, content_type="multipart/form-data")
-    assert "请选择要导入的 CSV 文件" in response.get_data(as_text=True)
+    assert "请选择要导入的 CSV 或 Excel 文件" in response.get_data(as_text=True)
     response = _upload(client, b"PK\x03\x04xxxx", "units.xlsx")
-    assert "另存为”CSV" in response.get_data(as_text=True)
+    assert "不是有效的 Excel（.xlsx）文件" in response.get_data(as_text=True)
 
 
 def test_template_download_has_bom(client, auth, world):
