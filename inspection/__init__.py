@@ -72,11 +72,13 @@ def register_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     from .auth import loaders  # noqa: F401  (registers the user and token loaders)
     from . import models  # noqa: F401  (imports every model so metadata is complete)
+    from .rectification import hooks as rectification_hooks
     from .core.security import init_app as init_security
     from .core.templating import init_app as init_templating
 
     init_templating(app)
     init_security(app)
+    rectification_hooks.connect()  # items made when a circular is issued
 
 
 def register_blueprints(app: Flask) -> None:
@@ -109,8 +111,9 @@ def register_commands(app: Flask) -> None:
     from .circulars.cli import cli as circulars_cli
     from .demo.cli import cli as demo_cli
     from .photos.cli import cli as photos_cli
+    from .rectification.cli import cli as rectification_cli
     from .sync.cli import cli as sync_cli
     from .users.cli import cli as users_cli
 
-    for group in (sync_cli, photos_cli, users_cli, demo_cli, circulars_cli):
+    for group in (sync_cli, photos_cli, users_cli, demo_cli, circulars_cli, rectification_cli):
         app.cli.add_command(group)

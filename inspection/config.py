@@ -157,6 +157,10 @@ def load_config(instance_path: Path) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PHOTO_DIR": str(photo_dir),
         "CIRCULAR_DIR": os.environ.get("CIRCULAR_DIR", ""),  # issued PDFs; empty: `circulars` beside PHOTO_DIR
+        "EVIDENCE_DIR": os.environ.get("EVIDENCE_DIR", ""),  # 整改 PDF scans; empty: `evidence` beside PHOTO_DIR
+        "RECTIFY_MAX_PDF_BYTES": _int("RECTIFY_MAX_PDF_BYTES", 10 * 1024 * 1024, minimum=1024),
+        "RECTIFY_BLUE_DAYS": _int("RECTIFY_BLUE_DAYS", 3, minimum=0),  # 蓝色督办: due within this many days
+        "RECTIFY_YELLOW_PERCENT": _int("RECTIFY_YELLOW_PERCENT", 50, minimum=1),  # 黄色: this share gone, none reported
         "MAX_PHOTO_BYTES": _int("MAX_PHOTO_BYTES", 15 * 1024 * 1024, minimum=1024),
         "MAX_PHOTO_PIXELS": _int("MAX_PHOTO_PIXELS", 50_000_000, minimum=10_000),
         "MAX_SYNC_BYTES": _int("MAX_SYNC_BYTES", 8 * 1024 * 1024, minimum=1024),

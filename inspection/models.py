@@ -7,6 +7,8 @@ from .circulars.models import (CircularCopy, CircularFinding, CircularRecipient,
 from .checklists.models import Checklist, ChecklistItem  # noqa: F401
 from .findings.models import FindingPhoto, Finding, InvolvedPerson  # noqa: F401
 from .photos.models import Photo  # noqa: F401
+from .rectification.models import (CalendarDay, ExtensionRequest, RectificationEvent,  # noqa: F401
+                                    RectificationEvidence, RectificationItem, RectificationReport, Reminder)
 from .review.models import Review  # noqa: F401
 from .stats.indexes import INDEXES  # noqa: F401  (indexes of the statistics feature)
 from .sync.models import ChangeEvent, RecordVersion, SyncBatch  # noqa: F401

@@ -22,6 +22,7 @@ from .assemble import CopySpec, document_for
 from .models import Circular, CircularCopy
 from .numbering import allocate_number, format_doc_number, peek_next_number
 from .services import CircularError, ensure_draft, unconfirmed_items
+from .signals import circular_issued
 from .storage import circular_dir, read_pdf, store_pdf
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,7 @@ def issue(circular: Circular, *, actor, settings: RenderSettings, builder=None) 
     db.session.flush()
     record(actor, "circular.issued", "circular", circular.id, f"印发通报{circular.doc_number}“{circular.title}”",
            after={"doc_number": circular.doc_number, "sha256": circular.pdf_sha256, "copies": len(copies)})
+    circular_issued.send(circular, actor=actor)  # 整改 items (rectification/hooks.py)
     logger.info("circular %s issued as %s with %d copies", circular.id, circular.doc_number, len(copies))
     return circular
 

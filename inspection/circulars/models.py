@@ -66,6 +66,8 @@ class Circular(db.Model):
     print_date: Mapped[date | None] = mapped_column(Date)
     photo_annex: Mapped[bool] = mapped_column(Boolean, default=True)
     table_annex: Mapped[bool] = mapped_column(Boolean, default=False)
+    rectify_days: Mapped[int] = mapped_column(Integer, default=15, server_default="15")  # 整改期限, set once
+    rectify_day_kind: Mapped[str] = mapped_column(String(8), default="natural", server_default="natural")
     year: Mapped[int | None] = mapped_column(Integer)
     number: Mapped[int | None] = mapped_column(Integer)
     doc_number: Mapped[str] = mapped_column(String(60), default="")
