@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from .core import views as core_views
     from .field import views as field_views
     from .photos import views as photo_views
+    from .rectification import blueprint as rectification  # route modules: see rectification/blueprint.py
     from .review import actions, ledger_views, views as review_views  # noqa: F401  (routes on review.bp)
     from .review import blueprint as review
     from .stats import api as stats_api, views as stats_views
@@ -101,7 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from .visits import views as visit_views
 
     for bp in (core_views.bp, auth_views.bp, auth_api.bp, user_views.bp, unit_views.bp, checklist_views.bp,
-               campaign_views.bp, audit_views.bp, photo_views.bp, circulars.bp, sync_api.bp, review.bp,
+               campaign_views.bp, audit_views.bp, photo_views.bp, circulars.bp, sync_api.bp, review.bp, rectification.bp,
                visit_views.bp, stats_views.bp, stats_api.bp, field_views.bp):
         app.register_blueprint(bp)
 
