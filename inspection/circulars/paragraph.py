@@ -12,14 +12,14 @@ from ..findings.models import CADRE_LEVELS, CATEGORIES
 from ..stats.filters import FindingFilter
 from ..stats.paragraph import statistics_paragraph as write_paragraph
 from ..stats.queries import Share, Statistics
-from ..stats.shares import largest_remainder
+from ..stats.shares import shares
 
 
 def _shares(rows: list[Share], *, by_count: bool = True) -> list[Share]:
     """Order rows largest first (stable, so ties keep the given order) and add their shares."""
     if by_count:
         rows.sort(key=lambda r: -r.count)
-    for row, tenths in zip(rows, largest_remainder([r.count for r in rows])):
+    for row, tenths in zip(rows, shares([r.count for r in rows])):
         row.tenths = tenths
     return rows
 

@@ -5,9 +5,10 @@ A pure function of `Statistics`: no database, no clock. Rules, as circulars writ
   ("公安局、交通局、信访局各2个"), in the order the statistics give (unit order within a tie);
 - categories are listed by count, largest first, each with its share; cadre levels in rank order
   (县级 → 正科 → 副科 → 一般干部 → 其他人员), each with its share of the persons involved;
-- shares are the statistics' own largest-remainder tenths (see stats/shares.py): equal counts alike, 100% unless a tie forbids it
-  and are written without a trailing ".0" (40%, 33.3%);
-- anything counted zero is left out.
+- shares are the statistics' own tenths (stats/shares.py: each rounded half-up on its own, totals as they
+  fall) and are written without a trailing ".0" (40%, 33.3%);
+- anything counted zero is left out, and a row that is the whole (one category, one cadre level) has no
+  "占100%".
 """
 from __future__ import annotations
 
@@ -47,8 +48,11 @@ def group_equal_counts(rows: list[Share], unit: str) -> str:
 
 
 def _with_shares(rows: list[Share], suffix: str, unit: str) -> str:
-    """List rows as "甲问题8个、占40%" in the given order, leaving out zeros."""
-    return "，".join(f"{r.label}{suffix}{r.count}{unit}、占{format_tenths(r.tenths)}" for r in rows if r.count > 0)
+    """List rows as "甲问题8个、占40%" in the given order, leaving out zeros (a lone row has no "占100%")."""
+    shown = [r for r in rows if r.count > 0]
+    if len(shown) == 1:
+        return f"{shown[0].label}{suffix}{shown[0].count}{unit}"
+    return "，".join(f"{r.label}{suffix}{r.count}{unit}、占{format_tenths(r.tenths)}" for r in shown)
 
 
 def statistics_paragraph(stats: Statistics) -> str:

@@ -20,7 +20,7 @@ from ..findings.models import CADRE_LEVELS, CATEGORIES, Finding, InvolvedPerson
 from ..units.models import Unit
 from ..visits.models import Visit
 from .filters import FindingFilter, finding_conditions, visit_conditions
-from .shares import largest_remainder
+from .shares import share_tenths, shares
 
 CONFIRMED = "confirmed"
 NO_UNIT = "未关联单位"
@@ -30,7 +30,7 @@ NO_TEAM = "未关联暗访组"
 
 @dataclass
 class Share:
-    """One row of a breakdown: a count and its share in tenths of a percent (largest remainder)."""
+    """One row of a breakdown: a count and its share in tenths of a percent (rounded half-up on its own)."""
 
     key: object
     label: str
@@ -91,7 +91,7 @@ class Statistics:
         """Share of visited units that had problems, in tenths of a percent (0 when none visited)."""
         if not self.units_visited:
             return 0
-        return round(self.units_with_problems * 1000 / self.units_visited)
+        return share_tenths(self.units_with_problems, self.units_visited)
 
 
 def visible_campaign(flt: FindingFilter, user) -> Campaign | None:
@@ -131,7 +131,7 @@ def _finish(rows: list[Share], flt: FindingFilter, arg: str | None, *, by_count:
     if by_count:
         rows.sort(key=lambda r: -r.count)  # stable: ties keep the official order given
     base = {**flt.to_args(), "status": CONFIRMED}
-    for row, tenths in zip(rows, largest_remainder([r.count for r in rows])):
+    for row, tenths in zip(rows, shares([r.count for r in rows])):
         row.tenths = tenths
         if arg is not None and row.key is not None:
             row.link = {**base, arg: row.key}

@@ -5,7 +5,7 @@ from ..core.schemas import Schema
 
 
 class ShareSchema(Schema):
-    """One row of a breakdown: key, names, count and share in percent (largest remainder, one decimal)."""
+    """One row of a breakdown: key, names, count and share in percent (one decimal, rounded half-up on its own)."""
 
     key = fields.Raw(dump_only=True)
     label = fields.String(dump_only=True)

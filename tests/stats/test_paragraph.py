@@ -1,15 +1,15 @@
-"""The statistics paragraph: 各 grouping, ordering, shares that add up, zeros left out, periods."""
+"""The statistics paragraph: 各 grouping, ordering, shares, zeros left out, no 占100% for a lone row, periods."""
 from datetime import date
 
 from inspection.stats.filters import FindingFilter
 from inspection.stats.paragraph import group_equal_counts, statistics_paragraph
 from inspection.stats.queries import Share, Statistics
-from inspection.stats.shares import largest_remainder
+from inspection.stats.shares import shares as split
 
 
 def shares(pairs):
     rows = [Share(key=label, label=label, count=count) for label, count in pairs]
-    for row, tenths in zip(rows, largest_remainder([r.count for r in rows])):
+    for row, tenths in zip(rows, split([r.count for r in rows])):
         row.tenths = tenths
     return rows
 
@@ -48,7 +48,13 @@ def test_zero_rows_are_left_out():
               [("一般干部", 2), ("县级干部", 0)])
     text = statistics_paragraph(s)
     assert "住建局" not in text and "公务接待" not in text and "县级干部" not in text
-    assert "涉及1个单位" in text and "考勤管理问题2个、占100%" in text and "一般干部2人、占100%" in text
+    assert "涉及1个单位" in text and "考勤管理问题2个。" in text and "一般干部2人。" in text
+    assert "占100%" not in text  # a row that is the whole says nothing with its share
+
+
+def test_a_single_finding_prints_no_share():
+    s = stats([("教体局", 1)], [("考勤管理", 1)], [("一般干部", 1)])
+    assert statistics_paragraph(s) == "共发现问题1个，涉及1个单位。其中教体局1个。从问题类别看，考勤管理问题1个。涉及人员1人，其中一般干部1人。"
 
 
 def test_equal_counts_get_equal_shares_in_the_paragraph():

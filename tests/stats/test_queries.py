@@ -27,7 +27,7 @@ def test_counts_by_unit_category_level_team(world, county):
     # ties in the official category order: 公务用车 before 财经纪律
     assert rows(s.by_category) == [("在岗在位", 4, 500), ("考勤管理", 2, 250), ("公务用车", 1, 125),
                                    ("财经纪律", 1, 125)]
-    # cadre levels in rank order; 1/9, 2/9, 5/9, 1/9 by largest remainder
+    # cadre levels in rank order; 1/9, 2/9, 5/9, 1/9, each rounded half-up on its own (99.9% in all)
     assert rows(s.by_cadre_level) == [("县级干部", 1, 111), ("正科级干部", 2, 222), ("一般干部", 5, 556),
                                       ("其他人员", 1, 111)]
     assert s.persons_total == 9

@@ -1,45 +1,59 @@
-"""Largest-remainder shares: within a tenth of exact, equal counts alike, 100.0% unless a tie forbids it."""
+"""Shares: each rounded half-up to one decimal on its own, so a calculator agrees; totals fall as they are."""
 import random
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from inspection.stats.shares import format_tenths, largest_remainder
+from inspection.stats.shares import format_tenths, share_tenths, shares
 
 
-def test_shares_add_up_for_many_random_counts():
-    rng = random.Random(20261128)
+def half_up(count: int, total: int) -> int:
+    """Round count/total to tenths of a percent the way a person with a calculator does."""
+    return int((Decimal(count) * 1000 / Decimal(total)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def test_every_share_is_its_own_half_up_rounding():
+    rng = random.Random(20261201)
     for _ in range(2000):
-        counts = [rng.randint(0, 50) for _ in range(rng.randint(1, 12))]
-        shares = largest_remainder(counts)
-        if sum(counts):
-            for count, share in zip(counts, shares):  # never more than one tenth away from the exact share
-                assert abs(share - count * 1000 / sum(counts)) < 1, (counts, shares)
-                assert all(s == share for c, s in zip(counts, shares) if c == count), (counts, shares)
-            off = abs(1000 - sum(shares))
-            if off:  # only a group of equal counts that cannot be split can keep the total off 100.0%
-                ties = max(counts.count(c) for c in counts if c and (c * 1000) % sum(counts))
-                assert 2 * off <= ties, (counts, shares)
-        else:
-            assert shares == [0] * len(counts)
+        counts = [rng.randint(0, 60) for _ in range(rng.randint(1, 12))]
+        total = sum(counts)
+        expected = [half_up(c, total) for c in counts] if total else [0] * len(counts)
+        assert shares(counts) == expected, counts
 
 
-@pytest.mark.parametrize("counts,expected", [
-    ([1, 1, 1], [333, 333, 333]),  # equal counts, equal shares: 99.9% rather than 33.4% beside 33.3%
-    ([2, 1, 1, 1, 1, 1], [285, 143, 143, 143, 143, 143]),  # the five-way tie takes the five missing tenths
-    ([3, 1, 1, 1], [500, 167, 167, 167]),  # two tenths missing, a tie of three: 100.1% is nearer than 99.8%
-    ([2, 1], [667, 333]),
-    ([1, 2, 5, 1], [111, 222, 556, 111]),
-    ([3, 2, 1, 1, 1], [375, 250, 125, 125, 125]),
-    ([7], [1000]),
-    ([0, 4], [0, 1000]),
+@pytest.mark.parametrize("count,total,tenths", [
+    (12, 26, 462),  # 46.15…%: 46.2%, as a calculator rounds it (largest remainder printed 46.1%)
+    (1, 3, 333),  # 33.3%, never 33.4%
+    (2, 3, 667),
+    (1, 8, 125),  # exactly 12.5%
+    (1, 16, 63),  # 6.25% rounds half up to 6.3% (binary floats would round 0.0625 × 1000 wrongly at times)
+    (1, 80, 13),  # 1.25%
+    (3, 29, 103),  # the same 3/29 is 10.3% in every table
+    (1, 1, 1000),
+    (0, 5, 0),
+    (0, 0, 0),
 ])
-def test_known_splits(counts, expected):
-    assert largest_remainder(counts) == expected
+def test_known_shares(count, total, tenths):
+    assert share_tenths(count, total) == tenths
+
+
+def test_totals_are_what_they_are():
+    assert shares([1, 1, 1]) == [333, 333, 333]  # 99.9% in all
+    assert shares([2, 1, 1, 1, 1, 1]) == [286, 143, 143, 143, 143, 143]  # 100.1% in all
+    assert shares([12, 14]) == [462, 538]
+
+
+def test_the_same_count_of_the_same_total_is_the_same_share_in_any_table():
+    by_unit = shares([3, 9, 17])  # 29 in all
+    by_category = shares([3, 3, 3, 20])  # 29 in all, a different split
+    assert by_unit[0] == by_category[0] == 103
 
 
 def test_negative_counts_are_refused():
     with pytest.raises(ValueError):
-        largest_remainder([1, -1])
+        shares([1, -1])
+    with pytest.raises(ValueError):
+        share_tenths(-1, 3)
 
 
 @pytest.mark.parametrize("tenths,text", [(400, "40%"), (333, "33.3%"), (5, "0.5%"), (1000, "100%"), (0, "0%")])
