@@ -25,6 +25,10 @@ PARAM_VALUES = {
     "section_id": lambda s: s.section_id,
     "organ_id": lambda s: s.organ_id,
     "copy_id": lambda s: s.copy_id,
+    "rectification_id": lambda s: s.rectification_id,  # 整改: objects of unit 1, not liaison1's unit
+    "report_id": lambda s: s.report_id,
+    "evidence_id": lambda s: s.evidence_id,
+    "extension_id": lambda s: s.extension_id,
 }
 
 # Parameters that name something inside a secret campaign: outsiders must get 404, not 403.

@@ -52,6 +52,9 @@ def sample(world):
     from .circulars.samples import add_circular_samples
 
     add_circular_samples(result)  # circular_id (a draft), section_id, organ_id, copy_id (another unit's copy)
+    from .rectification.samples import add_rectification_samples
+
+    add_rectification_samples(result)  # rectification_id, report_id, evidence_id, extension_id (another unit's)
     return result
 
 
