@@ -7,8 +7,8 @@ from .annex import BODY_PITCH, place_attachment, place_blocks
 from .document import CircularDocument
 from .fonts import FontSet, fontset
 from .glyphs import check_glyphs
-from .layout import (BLOCK_W, BODY_SIZE, BOTTOM, LEFT, LINES, MM, PITCH, RED, SMALL_SIZE, TOP, Flow,
-                     Furniture, LayoutError, Page, centred, date_cn, render, right_aligned, slot_top)
+from .layout import (BLOCK_W, BODY_SIZE, BOTTOM, EM_TOP, LEFT, LINES, MM, PITCH, RED, SMALL_SIZE, TITLE_SIZE, TOP,
+                     Flow, Furniture, LayoutError, Page, baseline, centred, date_cn, render, right_aligned, slot_top)
 from .text import cleaned
 from .titles import balanced_title
 from .typeset import Line, Style, break_lines, measure, single_line
@@ -80,12 +80,14 @@ def _front_matter(flow: Flow, doc: CircularDocument) -> float:
     page.star(middle, rule_y + star_r * 0.1, star_r, RED)
     title_top = rule_y + 2 * PITCH
     lines = balanced_title(doc.title, fonts, "标题")
-    bottom = title_top + (len(lines) - 1) * PITCH + PITCH  # one blank line under the title's last line
-    if bottom > BOTTOM:
+    last_top = title_top + (len(lines) - 1) * PITCH
+    # one blank line under the title: 主送's baseline at least two line pitches below the title's last baseline
+    below = baseline(last_top, TITLE_SIZE) + 2 * PITCH - EM_TOP * BODY_SIZE
+    if below + BODY_SIZE > BOTTOM:
         raise LayoutError("标题", "标题过长，首页放不下")
     for i, line in enumerate(lines):
         page.text(line, LEFT, title_top + i * PITCH, tag="title")
-    flow.snap_to(bottom + 1)
+    flow.snap_to(below)
     if doc.recipients:
         flow.paragraph(doc.recipients, Style("fangsong", BODY_SIZE, BLOCK_W, grid_chars=28), "主送", tag="recipients")
     return slot_top(flow.slot)

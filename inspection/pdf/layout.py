@@ -318,9 +318,9 @@ def _draw(canvas: Canvas, op: tuple) -> None:
         text = canvas.beginText(x, PAGE_H - base)
         text.setFillColor(color)
         text.setHorizScale(scale)  # Tz persists in the graphics state: always set it
-        text.setCharSpace(line.char_space)
-        for font, run in line.segments():
+        for font, run, space in line.segments():
             text.setFont(font, line.size)
+            text.setCharSpace(space)
             text.textOut(run)
         canvas.drawText(text)
     elif kind == "rule":

@@ -2,11 +2,20 @@
 
 reportlab's Paragraph has no character spacing, so 28 characters of 16 pt never fit the 442.2 pt line the
 standard asks for; this module measures and breaks lines itself and draws them with a negative charSpace.
+
+Spacing lives between tokens: a Latin or digit run ("9:45", "2026") keeps its natural spacing and
+justification only moves the gaps around it. A closing punctuation mark that would start the next line
+is kept at the end of this one, as Word and WPS do: its blank half is compressed and, if that is not
+enough, the gaps of the line close up a little (at most MAX_GAP_SQUEEZE em each). Only when even that
+cannot make room does the previous character go down with it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import struct
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.lib.textsplit import ALL_CANNOT_START
 
@@ -16,6 +25,11 @@ from .fonts import FontSet
 NO_LINE_START = frozenset(ALL_CANNOT_START + "，。、：；？！）》」』〕】〗〉…—”’·％‰℃,.:;?!)]}%")
 NO_LINE_END = frozenset("（《「『〔【〖〈“‘([{")
 LATIN_WORD = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.,:/-_%+#&@'")
+# Full-width closing marks whose blank right side may be compressed at the end of a line.
+SQUEEZABLE = frozenset("，。、：；？！）》」』〕】〗〉”’")
+MAX_PUNCT_SQUEEZE = 0.5  # em: a compressed mark keeps at least half its cell
+INK_MARGIN = 0.05  # em kept clear to the right of a compressed mark's ink
+MAX_GAP_SQUEEZE = 1 / 32  # em: how much each gap of a line may close up to keep a closing mark on it
 
 
 @dataclass
@@ -25,11 +39,17 @@ class Token:
     text: str
     font: str
     width: float  # natural width at the style's size, without character spacing
+    squeeze: float = 0.0  # points taken off the token's advance (a compressed closing mark)
 
     @property
     def chars(self) -> int:
         """Return how many characters the token draws."""
         return len(self.text)
+
+    @property
+    def advance(self) -> float:
+        """Return the natural advance without the gap that follows it."""
+        return self.width - self.squeeze
 
 
 @dataclass
@@ -41,14 +61,25 @@ class Line:
     char_space: float
     size: float
 
-    def segments(self) -> list[tuple[str, str]]:
-        """Return (font, text) runs of consecutive tokens sharing a font."""
-        runs: list[tuple[str, str]] = []
-        for token in self.tokens:
-            if runs and runs[-1][0] == token.font:
-                runs[-1] = (token.font, runs[-1][1] + token.text)
+    def segments(self) -> list[tuple[str, str, float]]:
+        """Return (font, text, space after each character) runs, as the PDF's Tc operator wants them.
+
+        Characters inside a Latin token get no extra space; the gap after a token is the line's
+        character spacing, less the token's squeeze.
+        """
+        runs: list[tuple[str, str, float]] = []
+
+        def add(font: str, text: str, space: float) -> None:
+            """Append text to the last run if font and spacing match, else start a run."""
+            if runs and runs[-1][0] == font and abs(runs[-1][2] - space) < 1e-9:
+                runs[-1] = (font, runs[-1][1] + text, space)
             else:
-                runs.append((token.font, token.text))
+                runs.append((font, text, space))
+
+        for token in self.tokens:
+            if token.chars > 1:
+                add(token.font, token.text[:-1], 0.0)
+            add(token.font, token.text[-1:], self.char_space - token.squeeze)
         return runs
 
     @property
@@ -58,8 +89,7 @@ class Line:
 
     def width(self) -> float:
         """Return the drawn width (no trailing character spacing)."""
-        chars = sum(t.chars for t in self.tokens)
-        return sum(t.width for t in self.tokens) + self.char_space * max(chars - 1, 0)
+        return natural_width(self.tokens) + self.char_space * max(len(self.tokens) - 1, 0)
 
 
 @dataclass
@@ -112,9 +142,60 @@ def tokenize(text: str, style: Style, fonts: FontSet, where: str) -> list[Token]
     return tokens
 
 
+def natural_width(tokens: list[Token]) -> float:
+    """Return the width of tokens set with no gaps between them."""
+    return sum(t.advance for t in tokens)
+
+
 def _advance(token: Token, char_space: float) -> float:
-    """Return how far a token moves the pen."""
-    return token.width + char_space * token.chars
+    """Return how far a token moves the pen, with the gap after it."""
+    return token.advance + char_space
+
+
+@lru_cache(maxsize=4096)
+def ink_right(font: str, char: str) -> float:
+    """Return where a glyph's ink ends, as a fraction of the em (0.5 if the font cannot tell)."""
+    try:
+        face = pdfmetrics.getFont(font).face
+        glyph = face.charToGlyph[ord(char)]
+        start, end = face.glyphPos[glyph], face.glyphPos[glyph + 1]
+        if end <= start:
+            return 0.0
+        x_max = struct.unpack_from(">h", face._ttf_data, face.table["glyf"]["offset"] + start + 6)[0]
+        return x_max / face.unitsPerEm
+    except (AttributeError, KeyError, IndexError, struct.error):
+        return 0.5
+
+
+def _room(token: Token, size: float) -> float:
+    """Return how many points a closing mark's advance may lose without its ink crossing the line end."""
+    if token.text not in SQUEEZABLE or token.width < 0.75 * size:
+        return 0.0
+    blank = token.width - (ink_right(token.font, token.text) + INK_MARGIN) * size
+    return max(0.0, min(blank, MAX_PUNCT_SQUEEZE * size))
+
+
+def _keep_closing(current: list[Token], tokens: list[Token], i: int, x: float, available: float,
+                  style: Style) -> list[Token] | None:
+    """Return the closing marks from tokens[i] on, compressed to fit the line's end, or None if they cannot."""
+    end = i
+    while end < len(tokens) and tokens[end].text in SQUEEZABLE:
+        end += 1
+    if end == i or (end < len(tokens) and tokens[end].text[0] in NO_LINE_START):
+        return None
+    run = tokens[i:end]
+    cs = style.char_space
+    need = x + sum(_advance(t, cs) for t in run) - cs - available
+    rooms = [_room(t, style.size) for t in run]
+    gaps = len(current) + len(run) - 1
+    if need > sum(rooms) + gaps * MAX_GAP_SQUEEZE * style.size:
+        return None
+    kept = []
+    for token, room in zip(reversed(run), reversed(rooms)):
+        squeeze = min(room, max(need, 0.0))
+        need -= squeeze
+        kept.insert(0, replace(token, squeeze=squeeze))
+    return kept  # what is still needed comes from the gaps (_finish)
 
 
 def break_lines(text: str, style: Style, fonts: FontSet, where: str) -> list[Line]:
@@ -131,6 +212,16 @@ def break_lines(text: str, style: Style, fonts: FontSet, where: str) -> list[Lin
         token = tokens[i]
         available = style.width - indent
         if current and x + _advance(token, cs) - cs > available + tolerance:
+            kept = _keep_closing(current, tokens, i, x, available, style)
+            if kept is not None:
+                i += len(kept)
+                while i < len(tokens) and tokens[i].text == " ":
+                    i += 1
+                lines.append(_finish(current + kept, indent, style, last=i >= len(tokens)))
+                current, indent, x = [], style.indent, 0.0
+                if i >= len(tokens):
+                    return lines
+                continue
             carry: list[Token] = []
             if token.text[0] in NO_LINE_START:
                 # a no-start character pulls the previous character (and any no-start run) down with it
@@ -177,21 +268,23 @@ def _split_word(token: Token, available: float, style: Style) -> tuple[Token, To
 
 
 def _finish(tokens: list[Token], indent: float, style: Style, *, last: bool) -> Line:
-    """Build a Line, stretching its character spacing to the full measure unless it is a last line."""
+    """Build a Line: stretched to the full measure unless it is a last line, closed up if it is too wide.
+
+    The extra (or missing) space goes into the gaps between tokens, never inside a Latin or digit run.
+    """
     line = Line(tokens=tokens, indent=indent, char_space=style.char_space, size=style.size)
-    chars = sum(t.chars for t in tokens)
-    if not last and style.justify and chars > 1:
+    gaps = len(tokens) - 1
+    if gaps > 0:
         slack = style.width - indent - line.width()
-        if slack > 0:
-            line.char_space += slack / (chars - 1)
+        if slack < 0 or (not last and style.justify):
+            line.char_space += slack / gaps
     return line
 
 
 def measure(text: str, style: Style, fonts: FontSet, where: str) -> float:
     """Return the width of text set on one line in the style (no breaking)."""
     tokens = tokenize(text, style, fonts, where)
-    chars = sum(t.chars for t in tokens)
-    return sum(t.width for t in tokens) + style.char_space * max(chars - 1, 0)
+    return natural_width(tokens) + style.char_space * max(len(tokens) - 1, 0)
 
 
 def single_line(text: str, style: Style, fonts: FontSet, where: str) -> Line:

@@ -132,7 +132,7 @@ def test_banji_page_placement(tmp_path, lines_of_body, expect_numbered_last):
     # pages of body: 0 → ends on page 1 (odd); 1 → ends on page 2 with room; 2 → fills page 2 to the bottom
     body = {0: [Block("p", PLAIN)],
             1: [Block("p", PLAIN * 10)],
-            2: [Block("p", PLAIN * 20)]}[lines_of_body]
+            2: [Block("p", PLAIN * 19)]}[lines_of_body]
     doc = circular(body=body)
     path = pt.write(tmp_path, build_circular(doc))
     count = pt.page_count(path)

@@ -6,7 +6,9 @@ from datetime import date
 from inspection.pdf.fonts import fontset
 from inspection.pdf.layout import BLOCK_W, date_cn
 from inspection.pdf.titles import balanced_title
-from inspection.pdf.typeset import NO_LINE_END, NO_LINE_START, Style, break_lines
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from inspection.pdf.typeset import NO_LINE_END, NO_LINE_START, Style, break_lines, ink_right
 
 BODY = Style("fangsong", 16, BLOCK_W, grid_chars=28)
 
@@ -18,11 +20,42 @@ def test_grid_spacing_puts_28_characters_on_a_line():
     assert abs(lines[0].width() - BLOCK_W) < 0.5
 
 
-def test_comma_never_starts_a_line_and_the_short_line_is_justified():
+def test_closing_mark_at_the_line_end_is_compressed_not_pulled_down():
     lines = break_lines("字" * 28 + "，后文" + "字" * 10, BODY, fontset(), "测试")
-    assert lines[0].text == "字" * 27
-    assert lines[1].text.startswith("字，后文")
-    assert abs(lines[0].width() - BLOCK_W) < 0.5  # stretched to the full measure
+    assert lines[0].text == "字" * 28 + "，"  # kept on the full line, not carried down with a character
+    assert lines[1].text.startswith("后文")
+    assert abs(lines[0].width() - BLOCK_W) < 0.01
+    comma = lines[0].tokens[-1]
+    assert 0 < comma.squeeze <= 8.0  # at most half of its cell
+    assert ink_right(comma.font, "，") * 16 + 28 * BODY.pitch - BODY.pitch <= BLOCK_W + 1  # its ink stays in
+    # the line closed up by less than 1/32 em a gap: nowhere near a loose (or visibly tight) line
+    assert BODY.char_space - lines[0].char_space <= 16 / 32 + 1e-9
+
+
+def test_two_closing_marks_stay_together_at_the_line_end():
+    lines = break_lines("字" * 26 + "看”。" + "字" * 5, BODY, fontset(), "测试")
+    assert lines[0].text == "字" * 26 + "看”。"
+    assert lines[1].text == "字" * 5
+    assert lines[0].width() <= BLOCK_W + 0.01
+
+
+def test_a_mark_that_cannot_be_compressed_enough_takes_the_previous_character_down():
+    narrow = Style("fangsong", 12, 60, justify=False)  # five characters to a line
+    lines = break_lines("字" * 5 + "，后" + "字" * 3, narrow, fontset(), "测试")
+    assert [line.text for line in lines] == ["字" * 4, "字，后字字", "字"]
+    assert all(line.width() <= 60 + 0.01 for line in lines)
+
+
+def test_justification_leaves_digit_and_latin_runs_alone():
+    fonts = fontset()
+    lines = break_lines("字" * 20 + "9:45" + "字" * 3 + "Evidence" + "字" * 20, BODY, fonts, "测试")
+    first = lines[0]
+    assert first.text == "字" * 20 + "9:45" + "字" * 3  # the Latin word does not fit and goes down
+    assert first.char_space > BODY.char_space  # the line is stretched ...
+    runs = [run for run in first.segments() if "9" in run[1]]
+    assert runs == [(fonts.primary("latin").name, "9:4", 0.0)]  # ... but not inside 9:45
+    digits = next(t for t in first.tokens if t.text == "9:45")
+    assert digits.width == stringWidth("9:45", digits.font, 16)
 
 
 def test_closing_quote_and_full_stop_travel_together():
