@@ -96,14 +96,14 @@ def register_blueprints(app: Flask) -> None:
     from .review import actions, ledger_views, views as review_views  # noqa: F401  (routes on review.bp)
     from .review import blueprint as review
     from .stats import api as stats_api, views as stats_views
-    from .sync import api as sync_api
+    from .sync import api as sync_api, tus as tus_api
     from .units import views as unit_views
     from .users import views as user_views
     from .visits import views as visit_views
 
     for bp in (core_views.bp, auth_views.bp, auth_api.bp, user_views.bp, unit_views.bp, checklist_views.bp,
                campaign_views.bp, audit_views.bp, photo_views.bp, circulars.bp, sync_api.bp, review.bp, rectification.bp,
-               visit_views.bp, stats_views.bp, stats_api.bp, field_views.bp):
+               visit_views.bp, stats_views.bp, stats_api.bp, field_views.bp, tus_api.bp):
         app.register_blueprint(bp)
 
 

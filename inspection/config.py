@@ -164,6 +164,10 @@ def load_config(instance_path: Path) -> dict:
         "MAX_PHOTO_BYTES": _int("MAX_PHOTO_BYTES", 15 * 1024 * 1024, minimum=1024),
         "MAX_PHOTO_PIXELS": _int("MAX_PHOTO_PIXELS", 50_000_000, minimum=10_000),
         "MAX_SYNC_BYTES": _int("MAX_SYNC_BYTES", 8 * 1024 * 1024, minimum=1024),
+        "MAX_UPLOAD_PHOTO_BYTES": _int("MAX_UPLOAD_PHOTO_BYTES", 50 * 1024 * 1024, minimum=1024),  # resumable (tus)
+        "MAX_UPLOAD_MEDIA_BYTES": _int("MAX_UPLOAD_MEDIA_BYTES", 200 * 1024 * 1024, minimum=1024),  # video, audio
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", ""),  # partial uploads; empty: `partial` inside PHOTO_DIR
+        "UPLOAD_EXPIRY_HOURS": _int("UPLOAD_EXPIRY_HOURS", 168, minimum=1),  # purge untouched uploads after
         "MAX_CONTENT_LENGTH": _int("MAX_PHOTO_BYTES", 15 * 1024 * 1024, minimum=1024) + 1024 * 1024,
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),

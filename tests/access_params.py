@@ -6,6 +6,8 @@ access-matrix test fails and says which one is missing.
 """
 from __future__ import annotations
 
+from .photos.tus_client import start_upload
+
 PARAM_VALUES = {
     "token_id": lambda s: s.token_id,
     "user_id": lambda s: s.world.users["inspector1"].id,
@@ -25,6 +27,8 @@ PARAM_VALUES = {
     "section_id": lambda s: s.section_id,
     "organ_id": lambda s: s.organ_id,
     "copy_id": lambda s: s.copy_id,
+    "upload_id": lambda s: s.__dict__.get("upload_id") or s.__dict__.setdefault(
+        "upload_id", start_upload(s.world.users["inspector1"])),  # inspector1's resumable upload
     "rectification_id": lambda s: s.rectification_id,  # 整改: objects of unit 1, not liaison1's unit
     "report_id": lambda s: s.report_id,
     "evidence_id": lambda s: s.evidence_id,
@@ -33,4 +37,4 @@ PARAM_VALUES = {
 
 # Parameters that name something inside a secret campaign: outsiders must get 404, not 403.
 SECRET_PARAMS = {"campaign_id", "team_id", "target_id", "visit_id", "finding_id", "sha256",
-                 "circular_id", "copy_id"}
+                 "circular_id", "copy_id", "upload_id"}

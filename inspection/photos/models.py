@@ -25,3 +25,8 @@ class Photo(db.Model):
     gps_lon: Mapped[float | None] = mapped_column(Float)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    @property
+    def is_media(self) -> bool:
+        """Tell whether this is a video or audio recording (only the original on disk, never in a PDF)."""
+        return self.mime.startswith(("video/", "audio/"))

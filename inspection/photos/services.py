@@ -98,10 +98,10 @@ def _store_photo(photo_dir: str | Path, data: bytes, *, expected_sha256: str, up
         raise PhotoError(413, "too_large", f"照片超过{max_bytes // (1024 * 1024)}MB上限",
                          {"max_bytes": max_bytes, "size": len(data)})
     if not SHA256_RE.match(expected_sha256):
-        _check_hash(hashlib.sha256(data).hexdigest(), expected_sha256)
+        check_hash(hashlib.sha256(data).hexdigest(), expected_sha256)
     existing = db.session.get(Photo, expected_sha256)
     if existing is not None and has_all_variants(photo_dir, expected_sha256):
-        _check_hash(hashlib.sha256(data).hexdigest(), expected_sha256)
+        check_hash(hashlib.sha256(data).hexdigest(), expected_sha256)
         return existing, False
     original = variant_path(photo_dir, expected_sha256, "original")
     keeping = _BACKGROUND.submit(_hash_and_keep, data, expected_sha256, original)
@@ -115,10 +115,10 @@ def _store_photo(photo_dir: str | Path, data: bytes, *, expected_sha256: str, up
         if actual == expected_sha256 and existing is None:
             original.unlink(missing_ok=True)  # kept while decoding, but the photo is refused
         if isinstance(exc, PhotoError):
-            _check_hash(actual, expected_sha256)  # a cut-off upload is reported as such, not as a bad image
+            check_hash(actual, expected_sha256)  # a cut-off upload is reported as such, not as a bad image
         raise
     actual = keeping.result()
-    _check_hash(actual, expected_sha256)
+    check_hash(actual, expected_sha256)
     writes = [_BACKGROUND.submit(write_atomic, variant_path(photo_dir, actual, variant), copy)
               for variant, copy in (("display", display), ("thumb", thumb))]
     for write in writes:
@@ -145,7 +145,7 @@ def _hash_and_keep(data: bytes, expected_sha256: str, original: Path) -> str:
     return actual
 
 
-def _check_hash(actual: str, expected: str) -> None:
+def check_hash(actual: str, expected: str) -> None:
     """Refuse bytes whose SHA-256 is not the one the phone named."""
     if actual != expected:
         raise PhotoError(422, "hash_mismatch", "照片内容与校验值不符，可能传输不完整，请重新上传",

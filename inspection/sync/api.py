@@ -30,7 +30,8 @@ def bootstrap():
     """Return what the phone needs offline: campaigns, the team's targets, checklists, units."""
     config = current_app.config
     limits = {"max_photo_bytes": config["MAX_PHOTO_BYTES"], "max_photo_pixels": config["MAX_PHOTO_PIXELS"],
-              "max_sync_bytes": config["MAX_SYNC_BYTES"]}
+              "max_sync_bytes": config["MAX_SYNC_BYTES"], "max_upload_photo_bytes": config["MAX_UPLOAD_PHOTO_BYTES"],
+              "max_upload_media_bytes": config["MAX_UPLOAD_MEDIA_BYTES"]}
     db.session.commit()  # keep the token's last-used time
     return BootstrapSchema().dump(bootstrap_for(current_user, limits=limits))
 

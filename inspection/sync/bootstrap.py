@@ -91,6 +91,8 @@ class LimitsSchema(Schema):
     max_photo_pixels = fields.Integer()
     max_sync_bytes = fields.Integer()
     max_records_per_batch = fields.Integer()
+    max_upload_photo_bytes = fields.Integer()  # resumable uploads (tus, /api/v1/uploads)
+    max_upload_media_bytes = fields.Integer()
 
 
 class BootstrapSchema(Schema):

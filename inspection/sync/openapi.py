@@ -22,6 +22,7 @@ from ..stats.schemas import StatsSchema
 from .bootstrap import BootstrapSchema
 from .schemas import (ChangesQuerySchema, ChangesResponseSchema, ErrorSchema, FindingDataSchema,
                       PhotoResultSchema, SyncRequestSchema, SyncResponseSchema, VisitDataSchema)
+from .tus import UploadStateSchema
 
 DESCRIPTION = (
     "The JSON API of 明察暗访: the offline field app signs in for a device token, downloads the working set, "
@@ -36,7 +37,7 @@ COMPONENTS = (("Error", ErrorSchema), ("User", UserSchema), ("TokenRequest", Tok
               ("TokenResponse", TokenResponseSchema), ("Bootstrap", BootstrapSchema), ("VisitData", VisitDataSchema),
               ("FindingData", FindingDataSchema), ("SyncRequest", SyncRequestSchema),
               ("SyncResponse", SyncResponseSchema), ("ChangesResponse", ChangesResponseSchema),
-              ("PhotoResult", PhotoResultSchema), ("Stats", StatsSchema))
+              ("PhotoResult", PhotoResultSchema), ("UploadState", UploadStateSchema), ("Stats", StatsSchema))
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 _ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
@@ -80,9 +81,17 @@ class Operation:
     query: type | None = None  # a schema whose fields are the query parameters
     path: dict[str, dict] = field(default_factory=dict)  # path argument -> schema
     description: str = ""
+    header_params: tuple[tuple[str, bool, str], ...] = ()  # request headers: (name, required, description)
+    headers: dict[int, dict[str, str]] = field(default_factory=dict)  # status -> response header -> description
 
 
 IMAGE = {"schema": {"type": "string", "format": "binary"}}
+UPLOAD_ID = {"upload_id": {"type": "string", "pattern": "^[0-9a-f]{32}$"}}
+TUS_RESUMABLE = ("Tus-Resumable", True, "`1.0.0`")
+TUS_PROGRESS = {"Tus-Resumable": "`1.0.0`", "Upload-Offset": "bytes the server holds",
+                "Upload-Expires": "when the purge may remove the upload (RFC 9110 date)"}
+TUS_ERRORS = "`tus_version_unsupported` (no `Tus-Resumable: 1.0.0`; `Tus-Version` names the version served)"
+TUS_NOT_FOUND = "`not_found` (an unknown id, another user's upload, or one discarded or purged)"
 OPERATIONS = {
     "auth_api.create_token": Operation(
         "Sign in a device", "auth", {201: ("Token (shown once) and user", "TokenResponse")}, body="TokenRequest",
@@ -118,6 +127,45 @@ OPERATIONS = {
         errors={413: "`too_large` (over MAX_PHOTO_BYTES)", 415: "`unsupported_media_type` (not JPEG, PNG or WebP)",
                 422: "`invalid_sha256`, `hash_mismatch`, `too_many_pixels`, `not_an_image` …"}),
     "sync_api.openapi": Operation("This document", "meta", {200: ("OpenAPI 3", "OpenAPI")}),
+    "tus_api.create": Operation(
+        "Start a resumable upload (tus 1.0 creation)", "uploads", {201: ("Created; no body", None)},
+        description="Headers only (no body: `creation-with-upload` is not offered). `Upload-Metadata` carries "
+                    "`sha256`, `content_type`, `filename` and optionally `original_sha256`, `original_size`, "
+                    "`original_width`, `original_height`. When the uploader already holds the stored file, "
+                    "`Upload-Offset` equals `Upload-Length`: complete at once. `OPTIONS /api/v1/uploads` (public) "
+                    "answers 204 with `Tus-Version`, `Tus-Extension`, `Tus-Max-Size`, `Tus-Checksum-Algorithm`.",
+        header_params=(TUS_RESUMABLE, ("Upload-Length", True, "the file's size in bytes"),
+                       ("Upload-Metadata", True, "tus metadata: `key base64(value)` pairs, comma-separated")),
+        headers={201: {**TUS_PROGRESS, "Location": "the upload's URL, `/api/v1/uploads/<id>`"}},
+        errors={400: "`invalid_upload_length`, `invalid_upload_metadata`, `invalid_provenance`, "
+                     "`defer_length_unsupported`", 412: TUS_ERRORS,
+                413: "`too_large` (over MAX_UPLOAD_PHOTO_BYTES or MAX_UPLOAD_MEDIA_BYTES for the declared type)",
+                415: "`unsupported_media_type` (a `content_type` not accepted)", 422: "`invalid_sha256`"}),
+    "tus_api.upload": Operation(
+        "An upload's progress (HEAD: tus headers only; GET: also as JSON)", "uploads",
+        {200: ("Offset, length, and the stored file once complete", "UploadState")}, path=UPLOAD_ID,
+        description="`HEAD` (tus core) must send `Tus-Resumable: 1.0.0` and answers the same headers without a body.",
+        headers={200: {**TUS_PROGRESS, "Upload-Length": "the file's size"}}, errors={404: TUS_NOT_FOUND}),
+    "tus_api.patch": Operation(
+        "Send bytes at the upload's offset (tus core; checksum extension)", "uploads",
+        {204: ("Received (and, on the last byte, verified and stored); no body", None)}, path=UPLOAD_ID,
+        body={"required": True, "content": {"application/offset+octet-stream": IMAGE}},
+        header_params=(TUS_RESUMABLE, ("Upload-Offset", True, "the server's offset (ask HEAD)"),
+                       ("Upload-Checksum", False, "`sha1|sha256|md5 <base64 digest>` of this request's body")),
+        headers={204: TUS_PROGRESS},
+        errors={400: "`invalid_upload_offset`, `checksum_algorithm_unsupported`, `upload_interrupted` (the body "
+                     "was cut off: the bytes received are kept)", 404: TUS_NOT_FOUND,
+                409: "`offset_mismatch` (`details.offset` is the server's)", 412: TUS_ERRORS,
+                413: "`too_large` (past Upload-Length, or the finished file over its type's limit)",
+                415: "`unsupported_media_type` (not application/offset+octet-stream, or the finished file is no "
+                     "accepted type), `unreadable_image`",
+                422: "`hash_mismatch` (the finished file; the partial upload is discarded), `too_many_pixels`",
+                423: "`upload_locked` (another PATCH of this upload is running)",
+                460: "`checksum_mismatch` (nothing of the chunk kept)"}),
+    "tus_api.terminate": Operation(
+        "Discard an upload (tus termination)", "uploads", {204: ("Discarded", None)}, path=UPLOAD_ID,
+        header_params=(TUS_RESUMABLE,), headers={204: {"Tus-Resumable": "`1.0.0`"}},
+        errors={404: TUS_NOT_FOUND, 412: TUS_ERRORS}),
     "stats_api.stats": Operation(
         "Counts and shares of confirmed findings", "stats", {200: ("The statistics page's numbers", "Stats")},
         query=FilterSchema, errors={404: "`not_found` (campaign or team not visible)",
@@ -160,6 +208,9 @@ def _responses(op: Operation, access: dict[int, str]) -> dict:
                 "schema": {"type": "object", "required": ["openapi", "info", "paths"]}}}}
         else:
             responses[str(status)] = {"description": text, **(_json(component) if component else {})}
+        if status in op.headers:
+            responses[str(status)]["headers"] = {name: {"schema": {"type": "string"}, "description": about}
+                                                 for name, about in op.headers[status].items()}
     errors = dict(access)
     for status, text in op.errors.items():
         errors[status] = f"{errors[status]}; {text}" if status in errors else text
@@ -200,6 +251,8 @@ def _operation(rule, method: str, view) -> dict:
                   for name in rule.arguments]
     if op.query is not None:
         parameters.append({"in": "query", "schema": op.query})
+    parameters += [{"in": "header", "name": name, "required": required, "description": about,
+                    "schema": {"type": "string"}} for name, required, about in op.header_params]
     if parameters:
         document["parameters"] = parameters
     return document
