@@ -68,7 +68,9 @@ def draft_context(circular: Circular, findings: list[Finding]) -> DraftContext:
 def facts_and_context(circular: Circular) -> tuple[list[FindingFact], DraftContext]:
     """Return the drafter's inputs for a circular."""
     findings = included_findings(circular)
-    return [finding_fact(f) for f in findings], draft_context(circular, findings)
+    ctx = draft_context(circular, findings)
+    ctx.rectify_days, ctx.rectify_kind = circular.rectify_days, circular.rectify_day_kind  # the one period
+    return [finding_fact(f) for f in findings], ctx
 
 
 def recipients_text(circular: Circular) -> str:

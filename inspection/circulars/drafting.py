@@ -67,6 +67,7 @@ class DraftContext:
     units_checked: list[str]
     campaign_title: str = ""
     rectify_days: int = 15
+    rectify_kind: str = "natural"  # natural | working
 
 
 @dataclass
@@ -197,11 +198,16 @@ def handling_text(facts: list[FindingFact]) -> str:
     return "\n".join(lines)
 
 
+def period_phrase(days: int, kind: str) -> str:
+    """Write the rectification period as the requirements say it: 15日内, or 10个工作日内."""
+    return f"{days}个工作日内" if kind == "working" else f"{days}日内"
+
+
 def requirements_text(ctx: DraftContext) -> str:
     """Write 工作要求: rectify at once, report in writing within N days, follow-up checks."""
     return "\n".join([
         "（一）立行立改。各被通报单位要高度重视，认真对照通报问题，逐条剖析原因，立即整改到位。",
-        f"（二）按时报告。各被通报单位要于通报印发之日起{ctx.rectify_days}日内，将整改情况和对相关人员的"
+        f"（二）按时报告。各被通报单位要于通报印发之日起{period_phrase(ctx.rectify_days, ctx.rectify_kind)}，将整改情况和对相关人员的"
         "处理情况书面报送县纪委监委。",
         "（三）举一反三。各单位要以此次通报为鉴，全面自查自纠，健全考勤、请销假等管理制度，"
         "坚决防止类似问题反弹回潮。",

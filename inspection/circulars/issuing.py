@@ -22,6 +22,7 @@ from .assemble import CopySpec, document_for
 from .models import Circular, CircularCopy
 from .numbering import allocate_number, format_doc_number, peek_next_number
 from .services import CircularError, ensure_draft, unconfirmed_items
+from .period import current_phrase, period_mismatch
 from .signals import circular_issued
 from .storage import circular_dir, read_pdf, store_pdf
 
@@ -76,6 +77,9 @@ def check_ready(circular: Circular) -> None:
         raise CircularError("重新生成后有正文部分尚未确认采用或保留，请先处理")
     if not any(s.included and s.body.strip() for s in circular.sections):
         raise CircularError("通报正文为空")
+    named = period_mismatch(circular)
+    if named:
+        raise CircularError(f"工作要求写的是“{named}”，与设置的整改期限“{current_phrase(circular)}”不一致，请修改其一")
 
 
 def _render_all(circular: Circular, settings: RenderSettings, number: int, year: int, doc_date: date,

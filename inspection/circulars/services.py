@@ -19,11 +19,13 @@ from ..sqltypes import utcnow
 from .assemble import facts_and_context
 from .drafting import SECTION_LABELS, draft_sections
 from .models import (Circular, CircularFinding, CircularRecipient, CircularSection, IssuingOrgan)
+from .period import PERIOD_FIELDS, carry_period, current_phrase
 
 logger = logging.getLogger(__name__)
 
 META_FIELDS = ("title", "organ_id", "recipients_line", "cc", "security_level", "security_period", "urgency",
-               "signature", "doc_date", "printer", "print_date", "photo_annex", "table_annex")
+               "signature", "doc_date", "printer", "print_date", "photo_annex", "table_annex",
+               *PERIOD_FIELDS)
 
 
 class CircularError(Exception):
@@ -120,7 +122,9 @@ def _write_sections(circular: Circular) -> None:
 def update_circular(circular: Circular, data: dict, *, actor) -> dict:
     """Change the circular's metadata; return the changed fields."""
     ensure_draft(circular)
+    old_phrase = current_phrase(circular)
     before, after = changed_fields(circular, {k: v for k, v in data.items() if k in META_FIELDS})
+    carry_period(circular, old_phrase)
     if after:
         db.session.flush()
         record(actor, "circular.updated", "circular", circular.id, "修改通报信息", before=before, after=after)

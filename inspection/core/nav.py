@@ -18,6 +18,7 @@ NAV = (
     ("field.index", "外勤", (INSPECTOR,)),
     ("units.index", "单位", (ADMIN, COORDINATOR)),
     ("checklists.index", "检查清单", (ADMIN, COORDINATOR)),
+    ("rectification.calendar_page", "工作日历", (ADMIN,)),
     ("users.index", "用户", (ADMIN,)),
     ("audit.index", "审计日志", (ADMIN,)),
 )

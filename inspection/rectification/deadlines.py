@@ -29,7 +29,7 @@ def calendar_covers(year: int) -> bool:
     return True
 
 
-def _package_workday(day: date) -> bool:
+def national_workday(day: date) -> bool:
     """Tell whether a day is worked by the national calendar (weekends only, for a year not yet published)."""
     try:
         return chinese_calendar.is_workday(day)
@@ -48,7 +48,7 @@ def is_workday(day: date, changes: dict[date, bool] | None = None) -> bool:
     """Tell whether a day is a working day: the office's table first, then the national calendar."""
     if changes is not None and day in changes:
         return changes[day]
-    return _package_workday(day)
+    return national_workday(day)
 
 
 def add_period(start: date, days: int, kind: str) -> date:
