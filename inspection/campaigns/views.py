@@ -12,6 +12,7 @@ from ..checklists.models import Checklist
 from ..core.actor import current_actor
 from ..extensions import db
 from ..units.models import Unit
+from ..units.services import official_units
 from . import services, targets, teams
 from .forms import CampaignForm, TargetForm, TeamForm
 from .models import CAMPAIGN_STATUSES, Campaign, Target, Team
@@ -227,7 +228,7 @@ def _target_form(campaign: Campaign, target: Target | None):
         return _detail(campaign)
     form = TargetForm(obj=target)
     taken = {t.unit_id for t in campaign.targets if target is None or t.id != target.id}
-    units = [u for u in db.session.scalars(select(Unit).order_by(Unit.kind, Unit.name))
+    units = [u for u in official_units()
              if u.id not in taken and (u.active or (target is not None and u.id == target.unit_id))]
     form.set_options(units, campaign.teams)
     if form.validate_on_submit():

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..findings.models import Finding, FindingPhoto
 from ..photos.models import Photo
 from ..stats.filters import FindingFilter, finding_conditions
-from ..units.models import Unit
+from ..units.services import official_units
 from ..core.dates import format_datetime
 from ..visits.models import ANSWER_RESULTS, ChecklistAnswer, part_label
 from .models import Review
@@ -146,7 +146,7 @@ def filter_options(campaigns_query=None) -> dict:
     ids = [c.id for c in campaigns]
     teams = list(db.session.scalars(select(Team).options(joinedload(Team.campaign))
                                     .where(Team.campaign_id.in_(ids or [-1])).order_by(Team.campaign_id, Team.id)))
-    units = list(db.session.scalars(select(Unit).order_by(Unit.kind, Unit.id)))
+    units = official_units()
     items = list(db.session.scalars(select(ChecklistItem).where(ChecklistItem.checklist_id.in_(
         select(Campaign.checklist_id).where(Campaign.id.in_(ids or [-1])))).order_by(ChecklistItem.checklist_id,
                                                                                       ChecklistItem.position)))

@@ -18,6 +18,7 @@ from ..core.dates import date_cn
 from ..extensions import db
 from ..findings.models import CADRE_LEVELS, CATEGORIES, Finding, InvolvedPerson
 from ..units.models import Unit
+from ..units.services import official_order
 from ..visits.models import Visit
 from .filters import FindingFilter, finding_conditions, visit_conditions
 from .shares import share_tenths, shares
@@ -139,11 +140,11 @@ def _finish(rows: list[Share], flt: FindingFilter, arg: str | None, *, by_count:
 
 
 def by_unit(flt: FindingFilter, user) -> list[Share]:
-    """Count confirmed findings per unit."""
+    """Count confirmed findings per unit (ties in the units' official order, findings without a unit last)."""
     counts = (select(Finding.unit_id, func.count().label("n")).where(*confirmed_conditions(flt, user))
               .group_by(Finding.unit_id).subquery())
     query = select(counts.c.unit_id, counts.c.n, Unit.name, Unit.short_name).outerjoin(
-        Unit, Unit.id == counts.c.unit_id).order_by(counts.c.unit_id)
+        Unit, Unit.id == counts.c.unit_id).order_by(Unit.id.is_(None), *official_order(), counts.c.unit_id)
     rows = [Share(key=uid, label=(short or name) if uid else NO_UNIT, full_label=name or NO_UNIT, count=n)
             for uid, n, name, short in db.session.execute(query)]
     return _finish(rows, flt, "unit")

@@ -18,7 +18,7 @@ from ..campaigns.models import Campaign, Team
 from ..campaigns.visibility import statistics_campaigns_query
 from ..checklists.services import category_choices
 from ..extensions import db
-from ..units.models import Unit
+from ..units.services import official_units
 from . import charts
 from .filters import FindingFilter
 from .paragraph import statistics_paragraph
@@ -45,7 +45,7 @@ def filter_choices(user) -> dict:
     ids = [c.id for c in campaigns] or [-1]
     teams = list(db.session.scalars(select(Team).options(joinedload(Team.campaign))
                                     .where(Team.campaign_id.in_(ids)).order_by(Team.campaign_id, Team.id)))
-    units = list(db.session.scalars(select(Unit).order_by(Unit.kind, Unit.id)))
+    units = official_units()
     return {"campaigns": campaigns, "teams": teams, "units": units, "categories": category_choices()}
 
 

@@ -13,6 +13,7 @@ from ..core.schemas import Schema
 from ..extensions import db
 from ..findings.models import CADRE_LEVELS, CATEGORIES, SEVERITIES
 from ..sqltypes import utcnow
+from ..units.services import sort_units
 from ..visits.models import ANSWER_RESULTS, Visit
 from .context import ApplyContext
 from .schemas import MAX_RECORDS
@@ -124,7 +125,7 @@ def bootstrap_for(user, *, limits: dict) -> dict:
     checklists = list(db.session.scalars(select(Checklist).where(
         Checklist.id.in_(sorted({c.checklist_id for c in campaigns}) or [-1])).options(
         selectinload(Checklist.items))))
-    units = sorted({t.unit.id: t.unit for t in targets}.values(), key=lambda u: u.name)
+    units = sort_units({t.unit.id: t.unit for t in targets}.values())
     visited = _finished_visits([t.id for t in targets])
     return {
         "user": user,

@@ -10,6 +10,7 @@ from ..auth.roles import ADMIN, LIAISON, ROLE_LABELS
 from ..core.actor import current_actor
 from ..extensions import db
 from ..units.models import Unit
+from ..units.services import official_order
 from . import services
 from .forms import ResetPasswordForm, UserCreateForm, UserEditForm
 
@@ -29,7 +30,7 @@ def _get_user(user_id: int) -> User:
 def _unit_choices(current_unit_id: int | None = None):
     """Return the active units, plus the account's current unit even if it has been deactivated."""
     query = select(Unit).where(or_(Unit.active.is_(True), Unit.id == (current_unit_id or -1)))
-    return db.session.scalars(query.order_by(Unit.kind, Unit.name)).all()
+    return db.session.scalars(query.order_by(*official_order())).all()
 
 
 def _resolve_unit(form) -> Unit | None | bool:
