@@ -59,26 +59,25 @@ export async function call(method, path, body, { timeout = 60000, token = bearer
   }
 }
 
-/** PUT one photo's original bytes; report upload progress; resolve with the HTTP status (200/201). */
-export function putPhoto(sha256, blob, onProgress, { timeout = 300000 } = {}) {
+/** The ApiError of a finished XMLHttpRequest that did not succeed (the server's JSON error, if any). */
+export function xhrError(xhr) {
+  let e = null;
+  try { e = JSON.parse(xhr.responseText).error; } catch { /* not JSON */ }
+  return new ApiError(xhr.status, (e && e.code) || `http_${xhr.status}`,
+    (e && e.message) || `服务器返回 ${xhr.status}`, (e && e.details) || {});
+}
+
+/** PUT one photo's original bytes (with the original's provenance headers for a downscaled copy); report upload progress; resolve with the HTTP status (200/201). */
+export function putPhoto(sha256, blob, onProgress, { timeout = 300000, extra = {} } = {}) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('PUT', `${config.apiBase}/photos/${sha256}`);
     xhr.timeout = timeout;
-    for (const [k, v] of Object.entries(headers({ 'Content-Type': blob.type || 'application/octet-stream' }))) {
+    for (const [k, v] of Object.entries(headers({ 'Content-Type': blob.type || 'application/octet-stream', ...extra }))) {
       xhr.setRequestHeader(k, v);
     }
     xhr.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded, e.total); };
-    xhr.onload = () => {
-      if (xhr.status === 200 || xhr.status === 201) {
-        resolve(xhr.status);
-        return;
-      }
-      let e = null;
-      try { e = JSON.parse(xhr.responseText).error; } catch { /* not JSON */ }
-      reject(new ApiError(xhr.status, (e && e.code) || `http_${xhr.status}`,
-        (e && e.message) || `服务器返回 ${xhr.status}`, (e && e.details) || {}));
-    };
+    xhr.onload = () => (xhr.status === 200 || xhr.status === 201 ? resolve(xhr.status) : reject(xhrError(xhr)));
     xhr.onerror = () => reject(new ApiError(0, 'network', '无法连接服务器'));
     xhr.ontimeout = () => reject(new ApiError(0, 'network', '连接超时'));
     xhr.onabort = () => reject(new ApiError(0, 'network', '上传被中断'));

@@ -6,6 +6,8 @@ import { outboxSummary } from './model.js';
 import { bytes, h, mount } from './util.js';
 import { T } from './text.js';
 import { applyTheme } from './theme.js';
+import { claim } from './editor.js';
+import { notice } from './ui.js';
 import * as login from './views/login.js';
 import * as home from './views/home.js';
 import * as visit from './views/visit.js';
@@ -42,9 +44,12 @@ async function route({ keepScroll = false } = {}) {
   const session = await loadSession();
   const { module, params } = session && session.token ? parseHash() : { module: login, params: {} };
   const sameScreen = active.module === module && active.params && active.params.id === params.id;
+  const record = (module === visit || module === finding) && params.id;
+  const editing = await claim(record || null, () => refresh());
   const fragment = document.createElement('div');
   await module.render(fragment, params, { session, rerender: () => refresh() });
   if (token !== active.token) return;  // a newer navigation won
+  if (!editing) readOnly(fragment, params.id);
   const y = window.scrollY;
   const typing = sameScreen ? captureTyping() : null;
   mount(view, ...fragment.childNodes);
@@ -57,6 +62,16 @@ async function route({ keepScroll = false } = {}) {
     document.documentElement.dataset.ready = '1';
     performance.mark('field-interactive');
   }
+}
+
+/** Show a record another tab edits: every control disabled, a note, and a way to take over the editing here. */
+function readOnly(fragment, id) {
+  for (const el of fragment.querySelectorAll('input, textarea, select, button')) el.disabled = true;
+  const take = async () => { await claim(id, () => refresh(), { steal: true }); refresh(); };
+  const note = notice('warn', T.readOnly, ' ', h('button.small', { type: 'button', id: 'edit-here', onclick: take }, T.editHere));
+  const head = fragment.querySelector('.screen-head');
+  if (head) head.after(note);
+  else fragment.prepend(note);
 }
 
 let composing = false;
@@ -117,12 +132,12 @@ async function updateChrome(session) {
   if (!session || !session.token) {
     chip.hidden = true;
   } else {
-    const summary = outboxSummary(await allRecords(), await allPhotos());
+    const summary = outboxSummary(await allRecords(), await allPhotos(), { queued: true });  // drafts wait for 结束到访
     const count = summary.records.length + summary.photos.length;
     chip.hidden = false;
     chip.classList.toggle('empty', count === 0);
     // The accessible name is the visible text followed by its spelled-out form (never a different label).
-    mount(chip, count ? T.outboxChip(summary.records.length, summary.photos.length, bytes(summary.bytes)) : '✓',
+    mount(chip, count ? T.outboxChip(summary.records.length, summary.photos.length, bytes(summary.bytes)) : T.allSent,
       h('span.sr-only', `（${count ? T.outboxSummary(summary.records.length, summary.photos.length, bytes(summary.bytes))
         : T.outboxEmpty}）`));
   }

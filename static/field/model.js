@@ -182,7 +182,8 @@ export function addPhoto(findingId, photo) {
     const photos = t.objectStore('photos');
     if (!(await req(photos.get(photo.sha256)))) {
       await req(photos.put({ sha256: photo.sha256, blob: photo.blob, thumb: photo.thumb, size: photo.blob.size,
-        type: photo.blob.type, name: photo.name || '', uploaded: false, error: null, created_at: now() }));
+        type: photo.blob.type, name: photo.name || '', uploaded: false, error: null, created_at: now(),
+        original: photo.original || null, wifi: !!photo.wifi }));
     }
     const records = t.objectStore('records');
     const finding = await req(records.get(findingId));
@@ -231,9 +232,10 @@ export function payload(record) {
   return { type: 'finding', id: record.id, base_version: record.base_version, data };
 }
 
-/** Count what has not reached the server: records, photos and bytes. */
-export function outboxSummary(records, photos) {
+/** Count what has not reached the server: records, photos and bytes (`queued`: only what waits to be sent, not drafts). */
+export function outboxSummary(records, photos, { queued = false } = {}) {
   const photoBySha = new Map(photos.map((p) => [p.sha256, p]));
+  if (queued) records = records.filter((r) => r.queued);
   const unsentRecords = records.filter((r) => !delivered(r));
   const needed = new Set();
   for (const r of records) if (r.type === 'finding') for (const p of r.data.photos) needed.add(p.sha256);

@@ -1,6 +1,8 @@
 // Photos on the phone: check against the server's limits before queueing, hash with Web Crypto,
-// make a thumbnail, and downscale with a canvas when the inspector agrees.
+// make a thumbnail, and downscale with a canvas when the inspector agrees (keeping the original's EXIF block
+// and recording its SHA-256, size and pixel size).
 import { config } from './config.js';
+import { exifSegment, withExif } from './exif.js';
 
 const THUMB_EDGE = 240;
 
@@ -33,7 +35,7 @@ function encode(canvas, type, quality) {
   return new Promise((resolve) => canvas.toBlob(resolve, type, quality));
 }
 
-async function draw(bitmap, edge, type, quality) {
+async function draw(bitmap, edge, type, quality, sized = false) {
   const scale = Math.min(1, edge / Math.max(bitmap.width, bitmap.height));
   const w = Math.max(1, Math.round(bitmap.width * scale));
   const h = Math.max(1, Math.round(bitmap.height * scale));
@@ -42,7 +44,8 @@ async function draw(bitmap, edge, type, quality) {
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, w, h);
   ctx.drawImage(bitmap, 0, 0, w, h);
-  return encode(canvas, type, quality);
+  const blob = await encode(canvas, type, quality);
+  return sized ? [blob, w, h] : blob;
 }
 
 /**
@@ -63,7 +66,7 @@ export async function inspect(file) {
     taken_at: new Date(file.lastModified || Date.now()).toISOString(), name: file.name || '' };
   try {
     if (!type || !config.photoTypes.includes(type)) return { ok: false, reason: 'wrong_type', ...info };
-    if (file.size > config.maxPhotoBytes) return { ok: false, reason: 'too_large', ...info };
+    if (file.size > (config.maxUploadBytes || config.maxPhotoBytes)) return { ok: false, reason: 'too_large', ...info };
     if (pixels > config.maxPhotoPixels) return { ok: false, reason: 'too_many_pixels', ...info };
     const thumb = await draw(bitmap, THUMB_EDGE, 'image/jpeg', 0.7);
     const blob = new Blob([buffer], { type });
@@ -76,24 +79,28 @@ export async function inspect(file) {
 /** Re-encode a photo as a JPEG under the server's limits; resolves like inspect() or with ok: false. */
 export async function downscale(file) {
   let bitmap;
+  let source;
   try {
+    source = await file.arrayBuffer();
     bitmap = await createImageBitmap(file);
   } catch {
     return { ok: false, reason: 'unreadable', file };
   }
+  const exif = exifSegment(source);
+  const original = { sha256: await sha256(source), size: source.byteLength, width: bitmap.width, height: bitmap.height };
   try {
     const pixelEdge = Math.floor(Math.sqrt(config.maxPhotoPixels * 0.9 * Math.max(bitmap.width, bitmap.height)
       / Math.min(bitmap.width, bitmap.height)));
     let edge = Math.min(Math.max(bitmap.width, bitmap.height), 4096, pixelEdge);
     let quality = 0.88;
     for (let attempt = 0; attempt < 12 && edge >= 480; attempt += 1) {
-      const blob = await draw(bitmap, edge, 'image/jpeg', quality);
-      if (blob && blob.size <= config.maxPhotoBytes * 0.98) {
-        const buffer = await blob.arrayBuffer();
+      const [blob, w, h] = await draw(bitmap, edge, 'image/jpeg', quality, true);
+      if (blob && blob.size + (exif ? exif.length : 0) <= config.maxPhotoBytes * 0.98) {
+        const buffer = withExif(await blob.arrayBuffer(), exif && exif.slice(), w, h);
         const thumb = await draw(bitmap, THUMB_EDGE, 'image/jpeg', 0.7);
         return { ok: true, blob: new Blob([buffer], { type: 'image/jpeg' }), sha256: await sha256(buffer), thumb,
-          size: blob.size, taken_at: new Date(file.lastModified || Date.now()).toISOString(),
-          name: file.name || '', downscaled: true };
+          size: buffer.length, taken_at: new Date(file.lastModified || Date.now()).toISOString(),
+          name: file.name || '', downscaled: true, original };
       }
       const ratio = blob ? Math.sqrt((config.maxPhotoBytes * 0.9) / blob.size) : 0.8;
       edge = Math.floor(edge * Math.min(0.9, Math.max(0.5, ratio)));

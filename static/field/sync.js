@@ -4,6 +4,7 @@
 // failing (5xx) is split into one-record batches; a record that still fails alone waits with its own backoff
 // (needs attention), so one poisoned record never holds up the others, the photos or the change pulls.
 import { ApiError, call, putPhoto } from './api.js';
+import { resumable, upload } from './tus.js';
 import { announce, events, getRecord, kvGet, kvSet, req, tx } from './db.js';
 import { payload } from './model.js';
 import { ACCEPTED, isPending, onServer } from './state.js';
@@ -88,8 +89,9 @@ async function run(manual) {
     await wakeForAttention();
     if (deferred) throw deferred;
     attempt = 0;
-    await kvSet('last_sync', now());
-    report({ running: false, phase: 'done', current: null });
+    const at = now();
+    await kvSet('last_sync', at);
+    report({ running: false, phase: 'done', current: null, at });  // the outbox shows this sync as 上次同步
     return true;
   } catch (error) {
     const e = error instanceof ApiError ? error : new ApiError(-1, 'client', String(error && error.message));
@@ -289,20 +291,65 @@ async function photosToSend() {
         if (seen.has(entry.sha256)) continue;
         seen.add(entry.sha256);
         const photo = await req(t.objectStore('photos').get(entry.sha256));
-        if (photo && !photo.uploaded && !photo.error && photo.blob) out.push({ sha256: photo.sha256, size: photo.size });
+        if (photo && !photo.uploaded && !photo.error && photo.blob && !(photo.wifi && cellular())) {
+          out.push({ sha256: photo.sha256, size: photo.size });
+        }
       }
     }
     return out;
   });
 }
 
-async function markPhoto(sha256, changes) {
+/** Tell whether the phone says it is on mobile data (a photo kept for Wi-Fi waits then; unknown: it goes). */
+const cellular = () => !!navigator.connection && navigator.connection.type === 'cellular';
+
+async function markPhoto(sha256, changes, quiet = false) {
   await tx(['photos'], 'readwrite', async (t) => {
     const store = t.objectStore('photos');
     const photo = await req(store.get(sha256));
     if (photo) await req(store.put({ ...photo, ...changes }));
   });
-  announce({ type: 'photos', ids: [sha256] });
+  if (!quiet) announce({ type: 'photos', ids: [sha256] });
+}
+
+const pause = (ms) => new Promise((wake) => { setTimeout(wake, ms); });
+
+/**
+ * Send one photo by tus, resuming the upload kept on it; a drop or a stall (no byte moving for the inspector's
+ * stall time, 30 s by default) aborts the chunk, shows "网络较差，正在重试" and retries after 1, 2, 4 … 30 s,
+ * from the offset HEAD reports. Six failures in a row without a byte acknowledged end the round (its backoff).
+ */
+async function sendResumable(photo, onAcked) {
+  const stallMs = (((await kvGet('settings')) || {}).stall_seconds || 30) * 1000;
+  const o = photo.original || {};
+  const metadata = { sha256: photo.sha256, content_type: photo.type || photo.blob.type,
+    filename: photo.name || `${photo.sha256.slice(0, 16)}.jpg`, original_sha256: o.sha256, original_size: o.size,
+    original_width: o.width, original_height: o.height };
+  let state = photo.upload || null;
+  let acked = state ? state.offset : 0;
+  for (let failures = 0; ;) {
+    try {
+      await upload(photo.blob, metadata, { state, stallMs,
+        keep: async (next) => { state = next; await markPhoto(photo.sha256, { upload: next }, true); },
+        onProgress: (offset) => {
+          if (offset > acked) failures = 0;
+          acked = offset;
+          onAcked(offset, failures > 0);
+        } });
+      return;
+    } catch (error) {
+      failures += 1;
+      if (!error.transient || failures >= 6) throw error;
+      onAcked(acked, true);
+      await pause(Math.min(30000, 1000 * 2 ** (failures - 1)) * (0.8 + Math.random() * 0.4));
+    }
+  }
+}
+
+/** The headers naming a downscaled photo's original, for PUT. */
+function originalHeaders({ original: o }) {
+  return o ? { 'X-Original-Sha256': o.sha256, 'X-Original-Size': String(o.size), 'X-Original-Width': String(o.width),
+    'X-Original-Height': String(o.height) } : {};
 }
 
 async function pushPhotos() {
@@ -313,13 +360,13 @@ async function pushPhotos() {
   for (const [index, item] of queue.entries()) {
     const photo = await tx(['photos'], 'readonly', (t) => req(t.objectStore('photos').get(item.sha256)));
     if (!photo || photo.uploaded || !photo.blob) continue;
-    report({ current: { sha256: item.sha256, loaded: 0, total: item.size } });
+    const shown = (loaded, weak = false) => report({ current: { sha256: item.sha256, loaded, total: item.size, weak },
+      bytes: [doneBytes + loaded, totalBytes] }, weak !== progress.current?.weak);
+    shown(0);
     try {
-      await putPhoto(item.sha256, photo.blob, (loaded) => {
-        report({ current: { sha256: item.sha256, loaded, total: item.size }, bytes: [doneBytes + loaded, totalBytes] },
-          false);
-      });
-      await markPhoto(item.sha256, { uploaded: true, uploaded_at: now(), blob: null, error: null });
+      if (resumable(photo)) await sendResumable(photo, shown);
+      else await putPhoto(item.sha256, photo.blob, (loaded) => shown(loaded), { extra: originalHeaders(photo) });
+      await markPhoto(item.sha256, { uploaded: true, uploaded_at: now(), blob: null, error: null, upload: null });
     } catch (error) {
       if (error.transient || error.status === 401) throw error;
       await markPhoto(item.sha256, { error: { status: error.status, code: error.code, message: error.message,
@@ -362,4 +409,10 @@ export async function retryRefused(ids) {
 /** Clear a photo's refusal so it is sent again (after the inspector replaced or downscaled it). */
 export function clearPhotoError(sha256) {
   return markPhoto(sha256, { error: null });
+}
+
+/** Send a photo kept for Wi-Fi now, on whatever network there is. */
+export async function sendPhotoNow(sha256) {
+  await markPhoto(sha256, { wifi: false });
+  return syncNow({ manual: true });
 }

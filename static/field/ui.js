@@ -60,7 +60,24 @@ export function uploading(progress, sha256) {
 export function photoBadge(photo, sending) {
   if (photo.uploaded) return badge(T.photoUploaded, 'ok');
   if (photo.error) return badge(T.photoError, 'bad');
-  return badge(sending ? T.photoSending : T.photoWaiting);
+  return badge(sending ? T.photoSending : photo.wifi ? T.photoWifi : T.photoWaiting, sending ? 'warn' : '');
+}
+
+/** Mark the photo being sent (上传中 and the bytes the server acknowledged) in the photo rows or thumbs on screen. */
+export function showSending(p) {
+  for (const el of document.querySelectorAll('[data-sha256]')) {
+    const on = uploading(p, el.dataset.sha256);
+    const mark = el.querySelector('.badge');
+    let meter = el.querySelector('.progress');
+    if (mark && on) mount(mark, T.photoSending).className = 'badge warn';
+    else if (mark && mark.textContent === T.photoSending) mount(mark, T.photoWaiting).className = 'badge';
+    if (!on) {
+      if (meter) meter.remove();
+      continue;
+    }
+    if (!meter) (el.querySelector('.thumb-meta') || mark || el).after(meter = bar(0, 1));
+    meter.firstChild.style.width = `${Math.round((p.current.loaded / p.current.total) * 100)}%`;
+  }
 }
 
 /** A progress bar: value and max, with an optional label. */

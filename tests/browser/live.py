@@ -60,7 +60,8 @@ class LiveServer:
         env = {k: v for k, v in os.environ.items() if k not in {"TEST_DATABASE_URL"}}
         env.update({"DATABASE_URL": self.database_url, "PHOTO_DIR": str(self.photo_dir), "APP_ENV": "development",
                     "SECRET_KEY": "browser-test-secret-key-0123456789abcdef", "LOG_LEVEL": "WARNING",
-                    "MAX_PHOTO_BYTES": str(MAX_PHOTO_BYTES), "FIELD_TEST_DELAYS": delays})
+                    "MAX_PHOTO_BYTES": str(MAX_PHOTO_BYTES), "FIELD_TEST_DELAYS": delays,
+                    "MAX_UPLOAD_PHOTO_BYTES": str(MAX_PHOTO_BYTES)})  # resumable tests raise it
         env.update(extra or {})
         return env
 

@@ -6,6 +6,10 @@ server at a known point. FIELD_BLANK_PAGE=1 adds /blank, the baseline page of be
 FIELD_TEST_POISON_FILE=<path> makes every POST /api/v1/sync whose batch holds a record id listed in that
 file (one per line, read on each request) answer 500 server_error, like a server that fails on that one
 record; each such batch is appended to <path>.hits as a JSON line {"batch_id", "ids"}.
+FIELD_TEST_TUS_LOG=<path> appends a JSON line {"method", "offset", "length", "status"} for every request to
+/api/v1/uploads; FIELD_TEST_STALL_FILE=<path>: while that file exists, every PATCH there whose Upload-Offset
+is at least the number the file holds (0 when empty) hangs before reading its body (a stalled link), for at
+most 120 s.
 Without the variables this is the plain app.
 """
 from __future__ import annotations
@@ -67,6 +71,41 @@ def poisoned(wsgi, ids_file: Path):
     return middleware
 
 
+def _stalls(stall: Path | None, offset: str | None) -> bool:
+    """Tell whether a PATCH at this offset should hang now (the stall file exists and names a lower offset)."""
+    try:
+        return int(stall.read_text().strip() or 0) <= int(offset or 0) if stall else False
+    except (OSError, ValueError):
+        return False
+
+
+def tus_watch(wsgi, log: Path | None, stall: Path | None):
+    """Wrap a WSGI app so resumable-upload requests are logged, and PATCHes hang while `stall` exists (test only)."""
+
+    def middleware(environ, start_response):
+        if not environ.get("PATH_INFO", "").startswith("/api/v1/uploads"):
+            return wsgi(environ, start_response)
+        method = environ.get("REQUEST_METHOD", "")
+        deadline = time.monotonic() + 120
+        while method == "PATCH" and _stalls(stall, environ.get("HTTP_UPLOAD_OFFSET")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        seen = {}
+
+        def start(status, headers, exc_info=None):
+            seen["status"] = int(status.split()[0])
+            return start_response(status, headers, exc_info)
+
+        body = list(wsgi(environ, start))
+        if log:
+            with open(log, "a", encoding="utf-8") as out:
+                out.write(json.dumps({"method": method, "offset": environ.get("HTTP_UPLOAD_OFFSET"),
+                                      "length": int(environ.get("CONTENT_LENGTH") or 0),
+                                      "status": seen.get("status")}) + "\n")
+        return body
+
+    return middleware
+
+
 BLANK = "<!doctype html><html lang=zh-CN><meta charset=utf-8><title>blank</title><body></body></html>"
 
 app = create_app()
@@ -76,3 +115,6 @@ if _delays():
     app.wsgi_app = slow(app.wsgi_app, _delays())  # type: ignore[method-assign]
 if os.environ.get("FIELD_TEST_POISON_FILE"):
     app.wsgi_app = poisoned(app.wsgi_app, Path(os.environ["FIELD_TEST_POISON_FILE"]))  # type: ignore[method-assign]
+_TUS_PATHS = [Path(os.environ[k]) if os.environ.get(k) else None for k in ("FIELD_TEST_TUS_LOG", "FIELD_TEST_STALL_FILE")]
+if any(_TUS_PATHS):
+    app.wsgi_app = tus_watch(app.wsgi_app, *_TUS_PATHS)  # type: ignore[method-assign]

@@ -205,11 +205,14 @@ def test_one_draft_open_in_two_tabs_stays_one_record(server, phone):
     two.wait_for_selector("textarea[name=description]")
     assert two.evaluate("location.hash").split("/")[-1] == finding_id
 
+    two.wait_for_selector("#edit-here")  # tab one edits the draft; tab two only looks, and follows
     one.fill("textarea[name=description]", "两个标签页编辑同一条问题：描述来自标签一")
+    two.wait_for_function("() => document.querySelector('textarea[name=description]').value.includes('标签一')")
+    one.evaluate("location.hash = '#/'")  # tab one leaves: tab two takes over the editing
+    two.wait_for_function("() => !document.querySelector('textarea[name=description]').disabled")
     two.click("fieldset.persons > button")
     two.locator('div.person[data-index="0"] input[name=person_name]').fill("孙某")
     two.locator("button.seg-sev-serious").click()
-    one.wait_for_function("() => document.querySelectorAll('div.person').length === 1")  # tab one sees tab two
     two.click("a.button:has-text('完成')")
     two.wait_for_selector("section.checklist")
     end_visit(two)

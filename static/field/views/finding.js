@@ -8,7 +8,7 @@ import { downscale, inspect, storageStatus } from '../photos.js';
 import { clearPhotoError, currentProgress } from '../sync.js';
 import { T } from '../text.js';
 import { bar, confirm, dialog, notice, photoBadge, reviewBadge, saveFailed as fail, screenHead, serverMessage, stateBadge,
-  toast, uploading } from '../ui.js';
+  showSending, toast, uploading } from '../ui.js';
 import { bytes, fromLocalInput, h, toLocalInput } from '../util.js';
 
 let thumbUrls = [];
@@ -166,6 +166,7 @@ async function addFiles(findingId, input) {
       continue;
     }
     if (!photo.ok) photo = await offerDownscale(photo);
+    else if (photo.size > config.maxPhotoBytes) photo = await offerLarge(photo);
     if (!photo) continue;
     const storage = await storageStatus().catch(() => null);
     if (storage && storage.quota && storage.free < photo.blob.size * 2 + photo.thumb.size) {
@@ -183,7 +184,7 @@ async function addFiles(findingId, input) {
 /** Explain why the server would refuse this photo and offer to shrink it; resolve with the result or null. */
 async function offerDownscale(photo) {
   const reasons = {
-    too_large: () => T.photoTooLarge(bytes(photo.size), bytes(config.maxPhotoBytes)),
+    too_large: () => T.photoTooLarge(bytes(photo.size), bytes(config.maxUploadBytes || config.maxPhotoBytes)),
     too_many_pixels: () => T.photoTooManyPixels((photo.pixels / 1e6).toFixed(1), Math.floor(config.maxPhotoPixels / 1e6)),
     wrong_type: () => T.photoWrongType,
     unreadable: () => T.photoUnreadable,
@@ -196,8 +197,20 @@ async function offerDownscale(photo) {
   const title = photo.reason === 'wrong_type' ? T.photoTypeTitle : T.photoLargeTitle;
   const choice = await dialog({ title, className: 'photo-offer', body: [h('p', text), h('p', T.photoOffer)],
     buttons: [{ label: T.cancel, value: null }, { label: T.downscale, value: 'downscale', kind: 'primary' }] });
-  if (choice !== 'downscale') return null;
-  const smaller = await downscale(photo.file);
+  return choice === 'downscale' ? shrink(photo.file) : null;
+}
+
+/** A photo too big for a plain upload but within the resumable limit: send the original (now or on Wi-Fi) or shrink it. */
+async function offerLarge(photo) {
+  const choice = await dialog({ title: T.photos, className: 'photo-large', body: [h('p', T.photoBig(bytes(photo.size)))],
+    buttons: [{ label: T.keepForWifi, value: 'wifi', kind: 'primary' }, { label: T.keepAndSend, value: 'now' },
+      { label: T.downscale, value: 'shrink' }, { label: T.cancel, value: null }] });
+  if (choice === 'shrink') return shrink(photo.file);
+  return choice ? { ...photo, wifi: choice === 'wifi' } : null;
+}
+
+async function shrink(file) {
+  const smaller = await downscale(file);
   if (!smaller.ok) {
     toast(T.downscaleFailed, 'bad');
     return null;
@@ -216,9 +229,5 @@ async function remove(finding, back) {
   location.hash = back;
 }
 
-/** Update photo progress bars without re-rendering the form. */
-export function onProgress(progress) {
-  if (!progress.current) return;
-  const li = document.querySelector(`li.thumb[data-sha256="${progress.current.sha256}"] .progress .fill`);
-  if (li) li.style.width = `${Math.round((progress.current.loaded / progress.current.total) * 100)}%`;
-}
+/** Update the photos' 上传中 badges and progress bars without re-rendering the form. */
+export const onProgress = showSending;

@@ -1,14 +1,14 @@
 // Me: theme, location setting, storage and persistence, version, and a guarded sign-out.
 import { call } from '../api.js';
-import { allPhotos, allRecords, kvGet, kvSet, wipe } from '../db.js';
+import { allPhotos, allRecords, announce, kvGet, kvSet, req, tx, wipe } from '../db.js';
 import { loadSession } from '../session.js';
-import { outboxSummary } from '../model.js';
+import { endVisit, outboxSummary } from '../model.js';
 import { requestPersist, storageStatus } from '../photos.js';
 import { syncNow } from '../sync.js';
 import { T } from '../text.js';
 import { applyTheme, savedTheme } from '../theme.js';
 import { dialog, notice, screenHead, toast } from '../ui.js';
-import { bytes, clip, h } from '../util.js';
+import { bytes, clip, h, when } from '../util.js';
 import { config } from '../config.js';
 
 /** Render the settings screen. */
@@ -26,7 +26,11 @@ export async function render(root, params, { session, rerender }) {
         onclick: () => { applyTheme(value); rerender(); } }, label))),
   h('label.switch', h('input', { type: 'checkbox', checked: gps, onchange: async (e) => {
     await kvSet('settings', { ...(settings || {}), gps: e.target.checked });
-  } }), T.gpsSetting)));
+  } }), T.gpsSetting),
+  h('label', T.stallSetting, h('select', { name: 'stall_seconds', onchange: async (e) => {
+    await kvSet('settings', { ...((await kvGet('settings')) || {}), stall_seconds: Number(e.target.value) });
+  } }, [15, 30, 60, 120].map((n) => h('option', { value: n, selected: n === ((settings && settings.stall_seconds) || 30) },
+    T.seconds(n)))))));
 
   const storageCard = h('section.card', h('h2', T.storage));
   if (storage) {
@@ -48,6 +52,7 @@ export async function render(root, params, { session, rerender }) {
 
 /** Sign out: wipe the phone only after everything arrived, or after an explicit warning listing what is lost. */
 async function signOut(rerender) {
+  if (!(await openVisits(rerender))) return;
   const records = await allRecords();
   const summary = outboxSummary(records, await allPhotos());
   const visits = new Map(records.filter((r) => r.type === 'visit').map((r) => [r.id, r]));
@@ -81,11 +86,38 @@ async function signOut(rerender) {
   }
 }
 
-async function finishSignOut() {
+/**
+ * Visits not yet ended are drafts that no sync sends: say so, and offer to end them and send, or to keep them on
+ * this phone (signed out, the records stay for the same user's next sign-in). Resolve true to go on signing out.
+ */
+async function openVisits(rerender) {
+  const open = (await allRecords()).filter((r) => r.type === 'visit' && !r.queued);
+  if (!open.length) return true;
+  const choice = await dialog({ title: T.openVisitsTitle, className: 'open-visits',
+    body: [h('p', T.openVisits), h('ul.unsent', open.map((v) => h('li', `${v.label || ''} · ${T.startedAt} ${when(v.data.started_at)}`))),
+      h('p.muted', T.openVisitsHint)],
+    buttons: [{ label: T.endAndSend, value: 'end', kind: 'primary' }, { label: T.keepOnPhone, value: 'keep' },
+      { label: T.cancel, value: null }] });
+  if (choice === 'keep') await finishSignOut(true);
+  if (choice !== 'end') return false;
+  for (const v of open) await endVisit(v.id);
+  if (navigator.onLine) await syncNow({ manual: true });
+  rerender();
+  return true;
+}
+
+/** Revoke the device token, then wipe the phone (or, with `keep`, forget only the session and assignments). */
+async function finishSignOut(keep = false) {
   const session = await loadSession();
   if (session && session.token && navigator.onLine) {
     try { await call('DELETE', '/auth/token', undefined, { timeout: 8000 }); } catch { /* revocable on the web */ }
   }
-  await wipe();
+  if (keep) {
+    await tx(['kv'], 'readwrite', (t) => Promise.all(['session', 'bootstrap'].map((k) => req(t.objectStore('kv').delete(k)))));
+    announce({ type: 'wiped' });
+    toast(T.keptOnPhone);
+  } else {
+    await wipe();
+  }
   location.hash = '#/';
 }

@@ -2,9 +2,9 @@
 import { allPhotos, allRecords, kvGet } from '../db.js';
 import { outboxSummary, photoCounts } from '../model.js';
 import { delivered, stateOf } from '../state.js';
-import { currentProgress, retryRefused, syncNow } from '../sync.js';
+import { currentProgress, retryRefused, sendPhotoNow, syncNow } from '../sync.js';
 import { T } from '../text.js';
-import { bar, notice, photoBadge, reviewBadge, screenHead, serverMessage, stateBadge, uploading } from '../ui.js';
+import { bar, notice, photoBadge, reviewBadge, screenHead, serverMessage, showSending, stateBadge, uploading } from '../ui.js';
 import { bytes, clip, h, when } from '../util.js';
 
 /** Render the outbox. */
@@ -23,7 +23,7 @@ export async function render(root) {
     h('div.progress-area', progressBlock(progress)),
     h('button.big.primary.wide', { type: 'button', id: 'sync-now', disabled: progress.running || !navigator.onLine,
       onclick: () => syncNow({ manual: true }) }, progress.running ? T.syncing : T.syncNow),
-    h('p.muted.small', lastSync ? T.lastSync(when(lastSync)) : T.neverSynced)));
+    h('p.muted.small', { id: 'last-sync' }, lastSync ? T.lastSync(when(lastSync)) : T.neverSynced)));
 
   const attention = records.filter((r) => !delivered(r) || stateOf(r) === 'conflict'
     || (r.type === 'finding' && photoCounts(r, photoBySha).got < r.data.photos.length));
@@ -45,6 +45,7 @@ function progressBlock(p) {
     return null;
   }
   return [
+    p.current && p.current.weak ? notice('warn', T.weakNetwork) : null,
     bar(p.records[0], p.records[1], T.recordsProgress(p.records[0], p.records[1]), 'records-bar'),
     bar(p.bytes[0], p.bytes[1], `${T.photosProgress(p.photos[0], p.photos[1])} · ${bytes(p.bytes[0])}/${bytes(p.bytes[1])}`,
       'photos-bar'),
@@ -65,6 +66,8 @@ function recordRow(record, visits, photoBySha, progress) {
       h('span', `${entry.sha256.slice(0, 8)}… · ${bytes(photo.size)}`),
       photoBadge(photo, sending),
       sending ? bar(progress.current.loaded, progress.current.total) : null,
+      photo.wifi && !photo.uploaded && !sending ? h('button.small', { type: 'button', onclick: () => sendPhotoNow(entry.sha256) },
+        T.sendPhotoNow) : null,
       photo.error ? h('div.server-line', photo.error.message) : null);
   }) : [];
   const { all, got } = record.type === 'finding' ? photoCounts(record, photoBySha) : { all: 0, got: 0 };
@@ -82,14 +85,12 @@ export function onProgress(p) {
   const area = document.querySelector('.outbox-summary .progress-area');
   if (!area) return;
   const block = progressBlock(p);
-  area.replaceChildren(...(Array.isArray(block) ? block : block ? [block] : []));
+  area.replaceChildren(...[block].flat().filter(Boolean));
   const button = document.getElementById('sync-now');
   if (button) {
     button.disabled = p.running || !navigator.onLine;
     button.textContent = p.running ? T.syncing : T.syncNow;
   }
-  if (p.current) {
-    const fill = document.querySelector(`li.photo-row[data-sha256="${p.current.sha256}"] .progress .fill`);
-    if (fill) fill.style.width = `${Math.round((p.current.loaded / p.current.total) * 100)}%`;
-  }
+  showSending(p);
+  if (p.phase === 'done' && p.at) document.getElementById('last-sync').textContent = T.lastSync(when(p.at));
 }
