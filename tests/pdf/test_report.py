@@ -8,6 +8,8 @@ from inspection.pdf import build_circular, build_visit_report, images
 
 from . import pdftools as pt
 from .pdftools import needs_poppler
+from inspection.pdf.document import ReportAnswer
+
 from .samples import circular, photo, photo_annex, visit_report
 
 pytestmark = needs_poppler
@@ -30,12 +32,25 @@ def test_visit_report_lists_facts_answers_findings_and_photos(tmp_path):
     pt.render(path, tmp_path)
 
 
-def test_confirmed_visit_report_has_no_warning(tmp_path):
+def test_a_record_that_is_not_a_draft_is_marked_internal_without_a_diagonal_draft_mark(tmp_path):
     report = visit_report([])
-    report.draft = False
+    report.draft, report.warning = False, "内部资料 不得外传"
     path = pt.write(tmp_path, build_visit_report(report))
-    assert report.warning not in pt.text(path)
+    for page in pt.pages(path):
+        assert "内部资料 不得外传" in page and "草稿" not in page
+    assert b"/ca" not in path.read_bytes()  # no translucent diagonal 草稿 drawn as outlines
     assert "现场照片" not in pt.text(path)
+    report.warning = ""
+    assert "内部资料" not in pt.text(pt.write(tmp_path, build_visit_report(report), "bare.pdf"))
+
+
+def test_no_category_is_split_inside_a_word(tmp_path):
+    report = visit_report([])
+    report.answers = [ReportAnswer("QX01", "请销假管理", "请假人员是否有请假条", "不符合"),
+                      ReportAnswer("FW01", "服务群众与工作作风", "窗口是否有人值守", "符合")]
+    words = [w.text for w in pt.words(pt.write(tmp_path, build_visit_report(report)))]
+    assert "请销假管理" in words  # on one line (was 请销假管/理)
+    assert "服务群众与" in words and "工作作风" in words  # a longer name wraps between words
 
 
 def test_draft_watermark_is_drawn_but_not_extracted(tmp_path):
