@@ -14,6 +14,7 @@ from ..findings.models import Finding
 from ..pdf.document import Attachment, CircularDocument, Table
 from ..photos.entries import photo_entries
 from ..units.models import Unit
+from ..units.services import official_key, official_order
 from ..visits.models import Visit
 from .drafting import DraftContext, FindingFact, PersonFact, body_blocks, ordered_findings
 from .models import Circular
@@ -45,7 +46,16 @@ def finding_fact(finding: Finding) -> FindingFact:
     persons = [PersonFact(p.name, p.post, p.cadre_level, p.cadre_level_label) for p in finding.persons]
     unit = finding.unit.name if finding.unit else "（未知单位）"
     return FindingFact(id=str(finding.id), unit=unit, category=finding.category, occurred_at=finding.occurred_at,
-                       location=finding.location or "", description=finding.description or "", persons=persons)
+                       location=finding.location or "", description=finding.description or "", persons=persons,
+                       unit_rank=official_key(finding.unit))
+
+
+def _units_in_order(findings: list[Finding]) -> list[FindingFact]:
+    """Return one fact per unit of the findings, the units in official order."""
+    first: dict[str, FindingFact] = {}
+    for fact in (finding_fact(f) for f in findings):
+        first.setdefault(fact.unit, fact)
+    return sorted(first.values(), key=lambda fact: (fact.unit_rank, fact.unit))
 
 
 def draft_context(circular: Circular, findings: list[Finding]) -> DraftContext:
@@ -53,8 +63,8 @@ def draft_context(circular: Circular, findings: list[Finding]) -> DraftContext:
     campaign = circular.campaign if circular.source == "campaign" else None
     if campaign is not None:
         visited = select(Visit.unit_id).where(Visit.campaign_id == campaign.id)
-        names = sorted(db.session.scalars(select(Unit.name).where(Unit.id.in_(visited))))
-        names += sorted({finding_fact(f).unit for f in findings} - set(names))
+        names = list(db.session.scalars(select(Unit.name).where(Unit.id.in_(visited)).order_by(*official_order())))
+        names += [fact.unit for fact in _units_in_order(findings) if fact.unit not in names]
         teams = db.session.scalar(select(func.count(distinct(Visit.team_id)))
                                   .where(Visit.campaign_id == campaign.id)) or len(campaign.teams)
         return DraftContext(start=campaign.start_date, end=campaign.end_date, team_count=teams,
@@ -62,7 +72,7 @@ def draft_context(circular: Circular, findings: list[Finding]) -> DraftContext:
     times = [to_cst(f.occurred_at).date() for f in findings if f.occurred_at]
     return DraftContext(start=min(times) if times else None, end=max(times) if times else None,
                         team_count=len({f.team_id for f in findings if f.team_id}),
-                        units_checked=sorted({finding_fact(f).unit for f in findings}))
+                        units_checked=[fact.unit for fact in _units_in_order(findings)])
 
 
 def facts_and_context(circular: Circular) -> tuple[list[FindingFact], DraftContext]:

@@ -55,6 +55,7 @@ class FindingFact:
     location: str
     description: str
     persons: list[PersonFact] = field(default_factory=list)
+    unit_rank: tuple = ()  # the unit's place in the official order (排序号, id); empty: unknown
 
 
 @dataclass
@@ -107,7 +108,7 @@ def _sentence(text: str) -> str:
 
 
 def ordered_findings(facts: list[FindingFact]) -> list[FindingFact]:
-    """Order findings as the circular lists them: by category, then unit (first visited first), then time."""
+    """Order findings as the circular lists them: by category, then unit (official order, else first visited), then time."""
     rank = {name: i for i, name in enumerate(CATEGORIES)}
 
     def stamp(fact: FindingFact) -> float:
@@ -117,7 +118,7 @@ def ordered_findings(facts: list[FindingFact]) -> list[FindingFact]:
     for fact in facts:
         key = (fact.category, fact.unit)
         first_seen[key] = min(first_seen.get(key, stamp(fact)), stamp(fact))
-    return sorted(facts, key=lambda f: (rank.get(f.category, len(rank)), f.category,
+    return sorted(facts, key=lambda f: (rank.get(f.category, len(rank)), f.category, f.unit_rank,
                                         first_seen[(f.category, f.unit)], f.unit, stamp(f), f.id))
 
 

@@ -21,7 +21,7 @@ from ..sqltypes import utcnow
 from .assemble import CopySpec, document_for
 from .models import Circular, CircularCopy
 from .numbering import allocate_number, format_doc_number, peek_next_number
-from .services import CircularError, ensure_draft, unconfirmed_items
+from .services import CircularError, ensure_draft, order_recipients, unconfirmed_items
 from .period import current_phrase, period_mismatch
 from .signals import circular_issued
 from .storage import circular_dir, read_pdf, store_pdf
@@ -100,6 +100,7 @@ def _render_all(circular: Circular, settings: RenderSettings, number: int, year:
 def issue(circular: Circular, *, actor, settings: RenderSettings, builder=None) -> Circular:
     """Issue the circular: number it, store its frozen PDFs with their hashes, make the copies."""
     check_ready(circular)
+    order_recipients(circular)  # 主送 and 份号 follow the units' official order at issue
     doc_date = circular.doc_date or today_cst()
     year = doc_date.year
     organ_id = circular.organ_id

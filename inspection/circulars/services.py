@@ -16,6 +16,7 @@ from ..audit.services import changed_fields, record
 from ..extensions import db
 from ..findings.models import Finding
 from ..sqltypes import utcnow
+from ..units.services import official_key, sort_units
 from .assemble import facts_and_context
 from .drafting import SECTION_LABELS, draft_sections
 from .models import (Circular, CircularFinding, CircularRecipient, CircularSection, IssuingOrgan)
@@ -100,7 +101,7 @@ def create_circular(organ: IssuingOrgan, *, actor, title: str, campaign=None,
     for finding in findings:
         if finding.unit is not None and finding.unit not in units:
             units.append(finding.unit)
-    for i, unit in enumerate(sorted(units, key=lambda u: u.name)):
+    for i, unit in enumerate(sort_units(units)):
         circular.recipients.append(CircularRecipient(unit=unit, position=i))
     db.session.flush()
     _write_sections(circular)
@@ -132,8 +133,9 @@ def update_circular(circular: Circular, data: dict, *, actor) -> dict:
 
 
 def set_recipients(circular: Circular, units: list, *, actor) -> None:
-    """Replace the 主送 units, in the given order."""
+    """Replace the 主送 units; they are kept in the units' official order (排序号), whatever order they came in."""
     ensure_draft(circular)
+    units = sort_units(units)
     before = [r.unit_id for r in circular.recipients]
     after = [u.id for u in units]
     if before == after:
@@ -145,6 +147,14 @@ def set_recipients(circular: Circular, units: list, *, actor) -> None:
     db.session.flush()
     record(actor, "circular.recipients", "circular", circular.id, "修改主送单位",
            before={"units": before}, after={"units": after})
+
+
+def order_recipients(circular: Circular) -> None:
+    """Put the recipients in the units' official order as it stands now (at issue, so 份号 follow it)."""
+    circular.recipients.sort(key=lambda r: official_key(r.unit))
+    for i, recipient in enumerate(circular.recipients):
+        recipient.position = i
+    db.session.flush()
 
 
 def set_included(circular: Circular, included_ids: set[str], *, actor) -> None:

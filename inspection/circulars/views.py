@@ -19,7 +19,7 @@ from ..core.actor import current_actor
 from ..core.responses import pdf_response
 from ..extensions import db
 from ..findings.models import Finding
-from ..units.models import Unit
+from ..units.services import official_units
 from . import issuing, services
 from .access import EDITORS, READERS, circulars_query
 from .blueprint import bp, render_settings, visible_circular
@@ -100,7 +100,7 @@ def edit(circular_id: int):
     if circular.organ not in organs:
         organs.append(circular.organ)
     form.organ_id.choices = {str(o.id): o.name for o in organs}
-    units = db.session.scalars(select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)).all()
+    units = official_units(active_only=True)
     if form.validate_on_submit():
         chosen = {int(i) for i in request.form.getlist("unit_ids") if i.isdigit()}
         services.update_circular(circular, form.data_for_service(), actor=current_actor())

@@ -58,6 +58,7 @@ NOT_EDITS = {
     "revise": "works only on an issued circular and leaves it as it is (a new draft is made)",
     "new_findings_count": "read-only",
     "unconfirmed_items": "read-only",
+    "order_recipients": "part of issue (its guard is exercised through issue): renumbers the recipients' positions",
     "build_pdf": "read-only: renders a copy to show, stores nothing",
     "archive_pdf": "read-only: returns the stored archive copy (and audits the download)",
 }

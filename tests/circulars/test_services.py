@@ -8,6 +8,7 @@ from inspection.audit.models import AuditEvent
 from inspection.circulars import services
 from inspection.circulars.services import CircularError
 from inspection.extensions import db
+from inspection.units.services import sort_units
 
 from ..factories import make_finding, make_visit
 from .helpers import confirmed_findings, make_draft, make_organ
@@ -32,7 +33,7 @@ def test_draft_from_campaign_takes_only_confirmed_findings(world):
     circular = make_draft(world)
     ids = {item.finding_id for item in circular.items}
     assert ids == {f.id for f in found} and pending.id not in ids
-    assert [r.unit.name for r in circular.recipients] == sorted({f.unit.name for f in found})
+    assert [r.unit for r in circular.recipients] == sort_units({f.unit for f in found})  # official order
     problems = sections(circular)["problems"].body
     for finding in found:
         assert finding.description in problems

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from inspection.audit.models import AuditEvent
 from inspection.circulars.models import Circular, CircularSection, IssuingOrgan
 from inspection.extensions import db
+from inspection.units.services import sort_units
 
 from .helpers import confirmed_findings, make_draft, make_organ
 
@@ -88,7 +89,7 @@ def test_metadata_and_recipients_form(world, client, auth):
     db.session.expire_all()
     circular = db.session.get(Circular, circular.id)
     assert circular.urgency == "加急" and circular.doc_date.isoformat() == "2026-11-28"
-    chosen = sorted([world.units[0], world.units[3]], key=lambda u: u.name)  # listed, and kept, by name
+    chosen = sort_units([world.units[3], world.units[0]])  # listed, and kept, in official order (排序号, id)
     assert [r.unit_id for r in circular.recipients] == [u.id for u in chosen]
     assert not circular.table_annex
     actions = set(db.session.scalars(select(AuditEvent.action)))
