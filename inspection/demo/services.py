@@ -187,7 +187,8 @@ def _finding(visit, team, row, items, window_start, photo_args, seed, reviewed_a
     photo, _ = ingest_photo(photo_args["photo_dir"], image, expected_sha256=hashlib.sha256(image).hexdigest(),
                             actor=team.leader, max_bytes=photo_args["max_bytes"],
                             max_pixels=photo_args["max_pixels"])
-    finding.photos.append(FindingPhoto(sha256=photo.sha256, caption=item.text, taken_at=occurred, position=0))
+    note = data.PHOTO_NOTES.get(code[:2], "")  # what the photo shows (说明); the problem is the description
+    finding.photos.append(FindingPhoto(sha256=photo.sha256, caption=note, taken_at=occurred, position=0))
     db.session.add(finding)
     db.session.flush()
     finding.original = finding_data(finding)  # the team's submission, in the shape sync keeps

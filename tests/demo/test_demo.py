@@ -85,3 +85,18 @@ def test_every_demo_user_can_sign_in_and_reach_a_home_page(app, runner, client):
         assert home.request.path == expected, (username, home.request.path)
         if username == "liaison1":  # the inbox holds the issued circular's copy for their unit
             assert "示纪办通〔2026〕1号" in home.get_data(as_text=True)
+
+
+def test_demo_photo_captions_say_what_the_photo_shows_and_texts_name_no_month(app, runner):
+    """A caption is the photo's 说明, never the checklist question; a finding's text fits any month's circular."""
+    import re
+
+    from inspection.demo import data
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    questions = set(db.session.scalars(select(ChecklistItem.text)))
+    captions = set(db.session.scalars(select(FindingPhoto.caption)))
+    assert captions and not captions & questions and captions <= set(data.PHOTO_NOTES.values())
+    for rows in data.FINDINGS.values():
+        for row in rows:
+            assert not re.search(r"\d{1,2}月", row[1]), row[1]
