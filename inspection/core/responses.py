@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
+import weakref
 from urllib.parse import quote
 
 from flask import Response, send_file
@@ -36,3 +38,25 @@ def remove_file(path: str) -> None:
         os.unlink(path)
     except FileNotFoundError:
         pass
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def spooled_download(write, *, mimetype: str, name: str, ascii_name: str, suffix: str) -> tuple[Response, object]:
+    """Write a large export to a temporary file with `write(handle)`, then stream it as a download.
+
+    Returns (response, what `write` returned). The file goes when the response does, read or not.
+    """
+    fd, path = tempfile.mkstemp(prefix="export-", suffix=suffix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            result = write(handle)
+    except BaseException:
+        remove_file(path)
+        raise
+    response = Response(file_chunks(path), mimetype=mimetype)
+    response.content_length = os.path.getsize(path)
+    weakref.finalize(response, remove_file, path)
+    set_attachment(response, name, ascii_name)
+    return response, result
