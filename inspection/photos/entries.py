@@ -19,6 +19,8 @@ def photo_entries(findings: list, photo_dir: str | Path) -> tuple[list[PhotoEntr
     entries, missing = [], 0
     for finding in findings:
         for link in finding.photos:
+            if link.photo is not None and link.photo.is_media:
+                continue  # video and audio are evidence at the review desk, never printed
             path = variant_path(photo_dir, link.sha256, "display")
             if link.photo is None or not path.exists():
                 missing += 1

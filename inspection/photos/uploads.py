@@ -257,6 +257,7 @@ def settle(upload: Upload) -> None:
     upload.complete = True
     _save(upload)
     upload.part_path.unlink(missing_ok=True)
+    (Path(upload.folder) / f"{upload.id}.lock").unlink(missing_ok=True)  # later PATCHes: 409, nothing to guard
 
 
 def discard(upload: Upload) -> None:

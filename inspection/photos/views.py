@@ -16,6 +16,9 @@ bp = Blueprint("photos", __name__, url_prefix="/photos")
 # Evidence is secret like every other signed-in answer: never kept in a browser's or proxy's cache, so nothing
 # stays on a shared office computer after sign-out and each view is authorised afresh (docs/deployment.md).
 PHOTO_CACHE_CONTROL = "private, no-store"
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "video/mp4": "mp4", "video/webm": "webm",
+              "video/quicktime": "mov", "audio/mp4": "m4a", "audio/aac": "aac", "audio/webm": "weba",
+              "audio/mpeg": "mp3"}
 
 
 def can_see_photo(user, photo: Photo) -> bool:
@@ -33,11 +36,15 @@ def file(sha256: str, variant: str):
     photo = db.session.get(Photo, sha256)
     if photo is None or not can_see_photo(current_user, photo):
         hidden_404()
-    path = variant_path(current_app.config["PHOTO_DIR"], sha256, variant)
+    if photo.is_media and variant == "thumb":
+        hidden_404()
+    # a recording has only its original: `display` plays it inline (with Range requests), `original` downloads it
+    stored = "original" if photo.is_media else variant
+    path = variant_path(current_app.config["PHOTO_DIR"], sha256, stored)
     if not path.exists():
         hidden_404()
-    mime = photo.mime if variant == "original" else "image/jpeg"
-    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(mime, "bin")
+    mime = photo.mime if stored == "original" else "image/jpeg"
+    extension = EXTENSIONS.get(mime, "bin")
     response = send_file(path, mimetype=mime, conditional=True, as_attachment=variant == "original",
                          download_name=f"{sha256}.{extension}" if variant == "original" else None)
     response.headers["Cache-Control"] = PHOTO_CACHE_CONTROL
