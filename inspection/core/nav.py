@@ -15,6 +15,7 @@ NAV = (
     ("review.ledger", "台账", (ADMIN, REVIEWER)),
     ("circulars.index", "通报", (ADMIN, COORDINATOR, REVIEWER, VIEWER)),
     ("circulars.inbox", "收文", (LIAISON,)),
+    ("rectification.mine", "整改", (LIAISON,)),
     ("field.index", "外勤", (INSPECTOR,)),
     ("units.index", "单位", (ADMIN, COORDINATOR)),
     ("checklists.index", "检查清单", (ADMIN, COORDINATOR)),
