@@ -144,3 +144,34 @@ def test_token_of_other_user_cannot_be_revoked(app, sample):
     response = client.post(f"/account/devices/{sample.token_id}/revoke")
     assert response.status_code == 404
     assert db.session.get(ApiToken, sample.token_id).revoked_at is None
+
+
+def _statistics_answers(client, campaign_id) -> tuple[int, int, int]:
+    """Return the status codes of the statistics page, API and workbook for one campaign."""
+    query = f"?campaign={campaign_id}"
+    return (client.get(f"/stats/{query}").status_code, client.get(f"/api/v1/stats{query}").status_code,
+            client.get(f"/stats/statistics.xlsx{query}").status_code)
+
+
+def test_viewer_sees_statistics_of_closed_and_circulated_campaigns_on_page_api_and_export(app, world):
+    """A 领导 reads closed campaigns' numbers and those of a campaign whose circular is issued; nothing else."""
+    from inspection.circulars.models import Circular
+
+    from .circulars.helpers import make_organ
+    from .stats.data import build_county, closed_campaign
+
+    build_county(world)
+    closed = closed_campaign(world)
+    viewer, liaison = _client_for(app, "viewer"), _client_for(app, "liaison1")
+    assert _statistics_answers(viewer, closed.id) == (200, 200, 200)
+    assert _statistics_answers(viewer, world.campaign.id) == (404, 404, 404)  # active, nothing issued: secret
+    draft = Circular(organ=make_organ(), title="草稿", campaign_id=world.campaign.id, status="draft")
+    db.session.add(draft)
+    db.session.commit()
+    assert _statistics_answers(viewer, world.campaign.id) == (404, 404, 404)  # a draft reveals nothing
+    draft.status = "issued"
+    db.session.commit()
+    assert viewer.get(f"/circulars/{draft.id}").status_code == 200
+    assert _statistics_answers(viewer, world.campaign.id) == (200, 200, 200)
+    assert _statistics_answers(liaison, world.campaign.id) == (404, 404, 404)
+    assert viewer.get(f"/api/v1/stats?campaign={world.campaign.id}").get_json()["total_findings"] == 8

@@ -57,6 +57,7 @@ ACTION_LABELS = {
     "photo.upload": "上传照片",
     "photo.purge": "清理照片",
     "ledger.exported": "导出问题台账",
+    "stats.exported": "导出问题统计",
     "circular.created": "起草通报",
     "circular.updated": "修改通报信息",
     "circular.recipients": "修改主送单位",
@@ -97,6 +98,7 @@ ENTITY_LABELS = {
     "circular_organ": "发文机关",
     "sync_batch": "同步批次",
     "ledger": "问题台账",
+    "statistics": "问题统计",
     "system": "系统",
 }
 

@@ -4,16 +4,14 @@ The commission's inner circle (admin, coordinator, reviewer) sees every campaign
 only active or closed campaigns where they are on a team, and only their team's targets, visits and
 findings. Viewers and liaisons see no campaign data here (statistics and circulars have their own rules).
 
-Statistics: the commission sees the numbers of every campaign. A viewer (领导) sees the numbers, and the
-titles, of closed campaigns only: an active campaign's title and period tell when and often where teams
-are out, which is exactly what must not reach anyone outside the circle before the visits are done, and
-a draft campaign is a plan. Closed campaigns hold no secret left to keep. Liaisons and inspectors see none.
+Statistics (which campaigns' numbers a viewer may see) are decided in stats/scope.py, which may look at
+issued circulars; this module, a record feature, may not.
 """
 from __future__ import annotations
 
 from sqlalchemy import Select, and_, false, or_, select
 
-from ..auth.roles import COMMISSION, INSPECTOR, VIEWER
+from ..auth.roles import COMMISSION, INSPECTOR
 from ..extensions import db
 from .models import Campaign, Target, Team, team_members
 
@@ -105,21 +103,3 @@ def findings_filter(user, finding_cls):
         return or_(finding_cls.created_by_id == user.id, finding_cls.team_id.in_(teams or [-1]))
     return false()
 
-
-def statistics_campaigns_query(user) -> Select:
-    """Select the campaigns whose statistics and titles the user may see (a viewer: closed ones only)."""
-    query = select(Campaign)
-    if user.role in COMMISSION:
-        return query
-    if user.role == VIEWER:
-        return query.where(Campaign.status == "closed")
-    return query.where(false())
-
-
-def statistics_filter(user, campaign_id_column):
-    """Return a WHERE clause limiting counted rows to campaigns the user may see statistics of (None: all)."""
-    if user.role in COMMISSION:
-        return None
-    if user.role == VIEWER:
-        return campaign_id_column.in_(select(Campaign.id).where(Campaign.status == "closed"))
-    return false()

@@ -12,7 +12,6 @@ from datetime import date
 from sqlalchemy import distinct, func, select
 
 from ..campaigns.models import Campaign, Team
-from ..campaigns.visibility import statistics_campaigns_query, statistics_filter
 from ..checklists.models import ChecklistItem
 from ..core.dates import date_cn
 from ..extensions import db
@@ -21,6 +20,7 @@ from ..units.models import Unit
 from ..units.services import official_order
 from ..visits.models import Visit
 from .filters import FindingFilter, finding_conditions, visit_conditions
+from .scope import statistics_campaigns_query, statistics_filter
 from .shares import share_tenths, shares
 
 CONFIRMED = "confirmed"

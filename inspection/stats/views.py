@@ -1,33 +1,42 @@
 """The statistics page (HTML): tables, SVG charts and the statistics paragraph, read-only.
 
-Admins, coordinators, reviewers and viewers see it; a viewer sees closed campaigns only (see
-campaigns/visibility.py). Figures link to the findings behind them for those who may open the review
+Admins, coordinators, reviewers and viewers see it; a viewer sees closed campaigns and campaigns with
+an issued circular only (see stats/scope.py). The same figures download as a workbook (statistics.xlsx). Figures link to the findings behind them for those who may open the review
 desk (admins and reviewers); for everyone else they are plain numbers.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, render_template, request, url_for
+import io
+from datetime import datetime
+
+from flask import Blueprint, Response, abort, flash, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ..audit.services import record
 from ..auth.access import hidden_404, roles_required
 from ..auth.roles import ADMIN, COORDINATOR, REVIEWER, VIEWER
 from ..campaigns.models import Campaign, Team
-from ..campaigns.visibility import statistics_campaigns_query
 from ..checklists.services import category_choices
+from ..core.actor import current_actor
+from ..core.dates import CST
+from ..core.responses import set_attachment
 from ..extensions import db
 from ..units.services import official_units
-from . import charts
+from . import charts, ledger
 from .filters import FindingFilter
 from .paragraph import statistics_paragraph
 from .queries import statistics, visible_campaign
+from .scope import statistics_campaigns_query
 from .shares import format_tenths
+from .xlsx import write_workbook
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 
 STATS_ROLES = (ADMIN, COORDINATOR, REVIEWER, VIEWER)
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LIST_ROLES = (ADMIN, REVIEWER)  # who may open the list of findings behind a figure
 
 
@@ -73,3 +82,27 @@ def index():
     return render_template("stats/index.html", stats=stats, paragraph=statistics_paragraph(stats), bars=bars,
                            trend=trend, href=href, pct=format_tenths, flt=flt, args=flt.to_args(),
                            choices=filter_choices(current_user))
+
+
+@bp.route("/statistics.xlsx")
+@roles_required(*STATS_ROLES, hidden=True)
+def export_xlsx():
+    """Download the statistics page's figures for the same filter as an XLSX workbook (one sheet)."""
+    try:
+        flt = FindingFilter.from_args(request.args)
+    except ValidationError:
+        abort(400)
+    try:
+        campaign = visible_campaign(flt, current_user)
+    except LookupError:
+        hidden_404()
+    stats = statistics(flt, current_user, campaign=campaign)
+    buffer = io.BytesIO()
+    sheet = ledger.statistics_sheet(stats, statistics_paragraph(stats), stats.scope_text)
+    write_workbook(buffer, [sheet], title=f"问题统计（{stats.scope_text}）")
+    record(current_actor(), "stats.exported", "statistics", "", f"导出问题统计（{stats.scope_text}）",
+           after={"format": "xlsx", "filters": flt.snapshot()})
+    db.session.commit()
+    response = Response(buffer.getvalue(), mimetype=XLSX_MIME)
+    set_attachment(response, f"问题统计-{datetime.now(CST):%Y%m%d-%H%M}.xlsx", "statistics.xlsx")
+    return response
