@@ -99,8 +99,12 @@ def load_demo(*, password: str, photo_dir: str, max_bytes: int, max_pixels: int)
     from ..circulars.issuing import RenderSettings
 
     liaisons = {user.unit_id: user for name, user in users.items() if name.startswith("liaison")}
-    issue_demo_circular(db.session.get(Campaign, earlier), users["reviewer"], doc_date=date(2026, 9, 25),
-                        settings=RenderSettings.from_config(current_app.config), liaisons=liaisons, signed=9)
+    issued = issue_demo_circular(db.session.get(Campaign, earlier), users["reviewer"], doc_date=date(2026, 9, 25),
+                                 settings=RenderSettings.from_config(current_app.config), liaisons=liaisons, signed=9)
+    from ..rectification.demo import load_demo_rectification
+
+    load_demo_rectification(issued, reviewer=users["reviewer"], liaisons=liaisons, photo_dir=photo_dir,
+                            limits={"max_bytes": max_bytes, "max_pixels": max_pixels})
     create_demo_circular(db.session.get(Campaign, current), users["reviewer"])
     record(users["admin"], "demo.load", "system", "", "载入示例县演示数据")
     db.session.flush()
