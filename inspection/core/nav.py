@@ -14,6 +14,7 @@ NAV = (
     ("stats.index", "统计", (ADMIN, COORDINATOR, REVIEWER, VIEWER)),
     ("review.ledger", "台账", (ADMIN, REVIEWER)),
     ("circulars.index", "通报", (ADMIN, COORDINATOR, REVIEWER, VIEWER)),
+    ("rectification.desk", "整改", (ADMIN, COORDINATOR, REVIEWER, VIEWER)),
     ("circulars.inbox", "收文", (LIAISON,)),
     ("rectification.mine", "整改", (LIAISON,)),
     ("field.index", "外勤", (INSPECTOR,)),

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import DateField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from ..core.forms import BaseForm, strip
 
@@ -37,3 +38,31 @@ class ReportForm(BaseForm):
 
     body = TextAreaField("整改报告正文", filters=[strip], validators=[Length(max=20000)])
     scan = FileField("加盖公章的扫描件（PDF）")
+
+
+class DecisionForm(BaseForm):
+    """The desk's 销号 note or 退回 reason on one item (required by the service), and the version it saw."""
+
+    text = TextAreaField("审核意见", filters=[strip], validators=[Length(max=MAX_TEXT)])
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class BulkForm(BaseForm):
+    """Bulk 销号 or 退回 of the ticked items, with one note or reason for all of them."""
+
+    action = SelectField(choices={"accept": "销号", "return": "退回"}, validate_choice=True)
+    text = TextAreaField("审核意见或退回理由", filters=[strip], validators=[Length(max=MAX_TEXT)])
+
+
+class ExtensionDecisionForm(BaseForm):
+    """Approve or refuse a 延期申请 (a refusal needs a note, which the service checks)."""
+
+    decision = SelectField(choices={"approve": "同意延期", "refuse": "不同意延期"}, validate_choice=True)
+    note = TextAreaField("审批意见", filters=[strip], validators=[Length(max=MAX_TEXT)])
+
+
+class ReportDecisionForm(BaseForm):
+    """Accept (已收悉) or return a unit's 整改报告 (a return needs a reason)."""
+
+    decision = SelectField(choices={"accept": "已收悉", "return": "退回"}, validate_choice=True)
+    reason = TextAreaField("退回理由", filters=[strip], validators=[Length(max=MAX_TEXT)])
