@@ -68,6 +68,7 @@ class DraftContext:
     units_checked: list[str]
     campaign_title: str = ""
     rectify_days: int = 15
+    issuer: str = "县纪委监委"  # who sent the teams: the subject of the opening sentence
     rectify_kind: str = "natural"  # natural | working
 
 
@@ -123,16 +124,21 @@ def ordered_findings(facts: list[FindingFact]) -> list[FindingFact]:
 
 
 def finding_sentence(fact: FindingFact) -> str:
-    """Describe one finding: time, place, what was seen and the people involved."""
+    """Describe one finding: time, place, what was seen and the people involved.
+
+    The item already opens with "1.县法院：", so the sentence holds no colon of its own (GB/T 15834 advises
+    against a colon inside a colon's scope): "11月20日9:30，暗访组在办公室发现签到册人数不全。涉及王某（科员）。"
+    """
     parts = []
     when = when_cn(fact.occurred_at)
     place = f"在{fact.location}" if fact.location else ""
     if when or place:
-        parts.append(f"{when}，暗访组{place}发现：" if place else f"{when}，暗访组发现：")
+        parts.append(f"{when}，" if when else "")
+        parts.append(f"暗访组{place}发现")
     parts.append(_sentence(fact.description))
     if fact.persons:
         people = "、".join(f"{p.name}（{p.post}）" if p.post else p.name for p in fact.persons)
-        parts.append(f"涉及人员：{people}。")
+        parts.append(f"涉及{people}。")
     return "".join(parts)
 
 
@@ -166,7 +172,7 @@ def opening_text(ctx: DraftContext) -> str:
     else:
         period = "近期"
     teams = f"组成{ctx.team_count}个暗访组，" if ctx.team_count else ""
-    return (f"为进一步严明工作纪律，持续深化作风建设，{period}，{teams}采取“四不两直”方式，"
+    return (f"为进一步严明工作纪律，持续深化作风建设，{period}，{ctx.issuer}{teams}采取“四不两直”方式，"
             f"对{len(ctx.units_checked)}个单位的工作纪律和作风情况开展了明察暗访。现将有关情况通报如下。")
 
 

@@ -35,7 +35,7 @@ def test_findings_ordered_by_category_then_unit_then_time():
 def test_problems_grouped_with_numbered_levels():
     lines = problems_text(FACTS).splitlines()
     assert lines[0] == "（一）考勤管理方面"
-    assert lines[1].startswith("1.县教体局：11月20日9:30，暗访组在办公室发现：签到册人数不全。涉及人员：王某（科员）。")
+    assert lines[1] == "1.县教体局：11月20日9:30，暗访组在办公室发现签到册人数不全。涉及王某（科员）。"
     assert lines[2] == "（二）在岗在位方面"
     assert lines[3] == "1.县教体局：共发现2个问题。"
     assert lines[4].startswith("（1）11月20日9:00") and "干部乙不在岗" in lines[4]
@@ -87,3 +87,22 @@ def test_draft_sections_cover_basic_facts_with_counts_and_shares():
 @pytest.mark.parametrize("n,text", [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (99, "九十九")])
 def test_chinese_numerals(n, text):
     assert chinese_numeral(n) == text
+
+
+def test_the_opening_sentence_names_who_sent_the_teams():
+    opening = draft_sections(FACTS, CTX)[0].text
+    assert "2026年11月1日至11月30日，县纪委监委组成2个暗访组，采取“四不两直”方式" in opening
+    other = DraftContext(start=None, end=None, team_count=0, units_checked=["县教体局"], issuer="县委督查室")
+    assert "近期，县委督查室采取“四不两直”方式" in draft_sections([], other)[0].text
+
+
+def test_no_item_nests_a_second_colon():
+    """GB/T 15834: no colon inside a colon's scope; the item's "1.单位：" is the only one on its line."""
+    for line in problems_text(FACTS).splitlines():
+        assert line.count("：") <= 1, line
+
+
+def test_a_single_finding_prints_no_share_of_100_percent():
+    one = [fact("a", "县公安局", "在岗在位", 2, text="民警甲脱岗", persons=(("甲", "民警", "staff"),))]
+    basic = {s.key: s for s in draft_sections(one, CTX)}["basic"].text
+    assert "在岗在位问题1个。" in basic and "一般干部1人。" in basic and "100%" not in basic
