@@ -7,7 +7,9 @@ the slow work mostly happens before the counter is locked, so other writers are 
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,6 +19,7 @@ from ..core.dates import today_cst
 from ..extensions import db
 from ..pdf import LayoutError, MissingGlyphError, PhotoError, build_circular, glyph_message
 from ..pdf.fonts import font_options
+from ..pdf.stamping import Stamp, StampError, build_copies
 from ..sqltypes import utcnow
 from .assemble import CopySpec, document_for
 from .models import Circular, CircularCopy
@@ -24,7 +27,7 @@ from .numbering import allocate_number, format_doc_number, peek_next_number
 from .services import CircularError, ensure_draft, order_recipients, unconfirmed_items
 from .period import current_phrase, period_mismatch
 from .signals import circular_issued
-from .storage import circular_dir, read_pdf, store_pdf
+from .storage import circular_dir, read_pdf, store_parts
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +48,37 @@ class RenderSettings:
         return cls(photo_dir=config["PHOTO_DIR"], store_dir=circular_dir(config), fonts=font_options(config))
 
 
+@dataclass
+class BuiltPdf:
+    """One PDF ready to store: its bytes in consecutive parts (a stamped copy shares the first) and its hash."""
+
+    parts: list[bytes]
+    sha256: str
+
+    @classmethod
+    def of(cls, data: bytes) -> "BuiltPdf":
+        """Wrap whole PDF bytes."""
+        return cls([data], hashlib.sha256(data).hexdigest())
+
+    @property
+    def size(self) -> int:
+        """Return the PDF's size in bytes."""
+        return sum(len(part) for part in self.parts)
+
+
+@contextmanager
+def _pdf_errors():
+    """Turn the PDF engine's errors into a CircularError the reviewer can act on."""
+    try:
+        yield
+    except MissingGlyphError as exc:
+        raise CircularError(glyph_message(exc)) from exc
+    except LayoutError as exc:
+        raise CircularError(exc.message) from exc
+    except PhotoError as exc:
+        raise CircularError(f"照片无法读取（{exc.where}），请检查照片文件后再试") from exc
+
+
 def build_pdf(circular: Circular, settings: RenderSettings, *, number: int | None = None,
               year: int | None = None, doc_date: date | None = None, copy: CopySpec | None = None,
               draft: bool = True, builder=None) -> bytes:
@@ -52,14 +86,8 @@ def build_pdf(circular: Circular, settings: RenderSettings, *, number: int | Non
     build = builder or build_circular
     doc = document_for(circular, photo_dir=settings.photo_dir, number=number, year=year, copy=copy,
                        draft=draft, doc_date=doc_date)
-    try:
+    with _pdf_errors():
         return build(doc, **settings.fonts)
-    except MissingGlyphError as exc:
-        raise CircularError(glyph_message(exc)) from exc
-    except LayoutError as exc:
-        raise CircularError(exc.message) from exc
-    except PhotoError as exc:
-        raise CircularError(f"照片无法读取（{exc.where}），请检查照片文件后再试") from exc
 
 
 def check_ready(circular: Circular) -> None:
@@ -82,19 +110,41 @@ def check_ready(circular: Circular) -> None:
         raise CircularError(f"工作要求写的是“{named}”，与设置的整改期限“{current_phrase(circular)}”不一致，请修改其一")
 
 
-def _render_all(circular: Circular, settings: RenderSettings, number: int, year: int, doc_date: date,
-                builder) -> tuple[bytes, list[tuple[object, str, str, bytes]]]:
-    """Build the archive copy and every recipient's numbered copy."""
-    archive = build_pdf(circular, settings, number=number, year=year, doc_date=doc_date, draft=False,
-                        copy=CopySpec(trace_line=ARCHIVE_TRACE), builder=builder)
-    copies = []
+def _copy_specs(circular: Circular) -> list[tuple[object, CopySpec]]:
+    """Return (unit, what its copy carries) per recipient, the archive copy first (unit None)."""
+    specs = [(None, CopySpec(trace_line=ARCHIVE_TRACE))]
     for i, recipient in enumerate(circular.recipients, start=1):
         copy_number = f"{i:06d}"
-        trace = f"发{recipient.unit.name}　份号{copy_number}"
-        data = build_pdf(circular, settings, number=number, year=year, doc_date=doc_date, draft=False,
-                         copy=CopySpec(copy_number=copy_number, trace_line=trace), builder=builder)
-        copies.append((recipient.unit, copy_number, trace, data))
-    return archive, copies
+        specs.append((recipient.unit, CopySpec(copy_number=copy_number,
+                                               trace_line=f"发{recipient.unit.name}　份号{copy_number}")))
+    return specs
+
+
+def _render_all(circular: Circular, settings: RenderSettings, number: int, year: int, doc_date: date,
+                builder) -> tuple[BuiltPdf, list[tuple[object, str, str, BuiltPdf]]]:
+    """Build the archive copy and every recipient's numbered copy.
+
+    The circular is laid out and drawn once; each copy is that document with its own 份号 and trace line
+    stamped on (pdf/stamping.py). A builder given by the caller (tests) builds every copy in full, as does a
+    document the stamper cannot take.
+    """
+    specs = _copy_specs(circular)
+    built = None
+    if builder is None:
+        doc = document_for(circular, photo_dir=settings.photo_dir, number=number, year=year, draft=False,
+                           doc_date=doc_date)
+        try:
+            with _pdf_errors():
+                stamped = build_copies(doc, [Stamp(s.copy_number, s.trace_line) for _, s in specs],
+                                       **settings.fonts)
+            built = [BuiltPdf([c.shared, c.tail], c.sha256) for c in stamped]
+        except StampError as exc:
+            logger.warning("circular %s: copies built in full (%s)", circular.id, exc)
+    if built is None:
+        built = [BuiltPdf.of(build_pdf(circular, settings, number=number, year=year, doc_date=doc_date,
+                                       draft=False, copy=spec, builder=builder)) for _, spec in specs]
+    copies = [(unit, spec.copy_number, spec.trace_line, pdf) for (unit, spec), pdf in zip(specs[1:], built[1:])]
+    return built[0], copies
 
 
 def issue(circular: Circular, *, actor, settings: RenderSettings, builder=None) -> Circular:
@@ -110,11 +160,12 @@ def issue(circular: Circular, *, actor, settings: RenderSettings, builder=None) 
     if number != predicted:
         logger.info("circular %s: number %s was taken meanwhile, rebuilding as %s", circular.id, predicted, number)
         archive, copies = _render_all(circular, settings, number, year, doc_date, builder)
-    circular.pdf_path, circular.pdf_sha256 = store_pdf(settings.store_dir, archive)
-    for unit, copy_number, trace, data in copies:
-        path, sha = store_pdf(settings.store_dir, data)
+    circular.pdf_path = store_parts(settings.store_dir, archive.parts, archive.sha256)
+    circular.pdf_sha256 = archive.sha256
+    for unit, copy_number, trace, pdf in copies:
+        path = store_parts(settings.store_dir, pdf.parts, pdf.sha256)
         circular.copies.append(CircularCopy(unit=unit, copy_number=copy_number, trace_line=trace, pdf_path=path,
-                                            pdf_sha256=sha, pdf_size=len(data)))
+                                            pdf_sha256=pdf.sha256, pdf_size=pdf.size))
     circular.status = "issued"
     circular.year, circular.number = year, number
     circular.doc_number = format_doc_number(circular.organ.number_prefix, year, number)

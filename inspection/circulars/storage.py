@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import tempfile
 from pathlib import Path
 
 from ..photos.storage import write_atomic
@@ -30,6 +32,27 @@ def store_pdf(base: Path, data: bytes) -> tuple[str, str]:
     if not path.exists():
         write_atomic(path, data)
     return relative, sha
+
+
+def store_parts(base: Path, parts: list[bytes], sha256: str) -> str:
+    """Write a PDF given as consecutive parts (a stamped copy: shared bytes, its own tail) under its known
+    hash, without joining them in memory; return the relative path."""
+    relative = f"{sha256[:2]}/{sha256}.pdf"
+    path = base / relative
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                for part in parts:
+                    handle.write(part)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return relative
 
 
 def read_pdf(base: Path, relative: str, sha256: str) -> bytes:

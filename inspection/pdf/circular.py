@@ -26,8 +26,9 @@ HEITI = Style("heiti", BODY_SIZE, BLOCK_W, grid_chars=28)
 
 
 def build_circular(doc: CircularDocument, *, font_dir: str | None = None,
-                   font_paths: Mapping[str, str] | None = None, max_pages: int | None = None) -> bytes:
-    """Typeset a circular and return the PDF bytes.
+                   font_paths: Mapping[str, str] | None = None, max_pages: int | None = None,
+                   extra_pages=None) -> bytes:
+    """Typeset a circular and return the PDF bytes (`extra_pages(fonts)`: pages drawn after it, see stamping.py).
 
     Raises MissingGlyphError if a character cannot be drawn, LayoutError if the document needs more than
     `max_pages` pages (default MAX_PAGES) or a part of it cannot fit on a page. Control characters are dropped first (text.py).
@@ -46,6 +47,8 @@ def build_circular(doc: CircularDocument, *, font_dir: str | None = None,
         last = number == len(doc.attachments)
         place_attachment(flow, attachment, number, len(doc.attachments), reserve=reserve if last else 0.0)
     _banji(flow, doc)
+    if extra_pages is not None:
+        pages.extend(extra_pages(fonts))  # numbered copies' stamps: their glyphs join the subsets
     furniture = Furniture(fonts, trace_line=doc.trace_line, draft=doc.draft)
     return render(pages, furniture, title=doc.title, author=doc.signature or doc.organ_mark)
 

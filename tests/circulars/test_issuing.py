@@ -113,3 +113,22 @@ def test_issue_refuses_incomplete_or_stale_drafts(app, world):
     with pytest.raises(CircularError, match="已确认"):
         issuing.issue(circular, actor=reviewer, settings=settings_for(app))
     assert circular.status == "draft" and circular.number is None
+
+
+def test_issuing_lays_the_circular_out_once_and_stamps_every_copy(app, world, monkeypatch, tmp_path):
+    from inspection.pdf import stamping
+
+    builds = []
+    original = stamping.build_circular
+    monkeypatch.setattr(stamping, "build_circular", lambda *a, **k: builds.append(1) or original(*a, **k))
+    confirmed_findings(world, photos_app=app)
+    circular = make_draft(world)
+    services.set_recipients(circular, list(world.units[:3]), actor=world.users["reviewer"])
+    issuing.issue(circular, actor=world.users["reviewer"], settings=settings_for(app))
+    db.session.commit()
+    assert builds == [1]  # one layout and one render for the archive copy and the three numbered copies
+    sizes = {c.pdf_size for c in circular.copies}
+    assert len({c.pdf_sha256 for c in circular.copies}) == 3 and max(sizes) - min(sizes) < 200
+    for copy in circular.copies:
+        data = (settings_for(app).store_dir / copy.pdf_path).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == copy.pdf_sha256 and len(data) == copy.pdf_size
