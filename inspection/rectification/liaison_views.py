@@ -66,7 +66,7 @@ def _read(storage, settings: EvidenceSettings) -> bytes:
     limit = max(settings.max_pdf_bytes, settings.max_photo_bytes)
     data = storage.stream.read(limit + 1)
     if len(data) > limit:
-        raise EvidenceError(f"文件超过{limit // (1024 * 1024)}MB上限，请压缩后再上传")
+        raise EvidenceError(f"文件超过{round(limit / (1024 * 1024), 1):g}MB上限，请压缩后再上传")
     return data
 
 

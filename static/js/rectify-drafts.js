@@ -97,7 +97,10 @@ function settle(form, s) {
 }
 
 function refusal(file, input) {
-  const mb = (bytes) => Math.floor(Number(bytes) / 1048576);
+  const mb = (bytes) => {
+    const n = Number(bytes) / 1048576;
+    return Number.isInteger(n) ? String(n) : n.toFixed(1);
+  };
   const pdf = file.type === "application/pdf" || /\.pdf$/i.test(file.name);
   if (input.dataset.pdfOnly !== undefined && !pdf) return `“${file.name}”不是PDF文件，整改报告扫描件须为PDF`;
   if (!pdf && file.type && !PHOTO_TYPES.has(file.type)) return `“${file.name}”的格式不支持，仅支持 JPEG、PNG、WebP 照片或 PDF 扫描件`;
