@@ -110,7 +110,7 @@ def _render_item(item: RectificationItem, *, form=None, ext_form=None, errors=()
                  status: int = 200):
     """Show one item's page: the problem as issued, the unit's fields, evidence, extension, history."""
     rule = colour_rule()
-    return render_template("rectification/liaison_item.html", item=item, form=form or ItemForm(obj=item),
+    return render_template("rectification/liaison_item.html", item=item, form=form or ItemForm(formdata=None, obj=item),
                            ext_form=ext_form or ExtensionForm(formdata=None), errors=list(errors), saved=saved,
                            colour=colour_of(item, rule), today=rule.today), status
 
@@ -182,13 +182,13 @@ def mine_extension(rectification_id: int):
     item = _own_item(rectification_id)
     ext_form = ExtensionForm()
     if not ext_form.validate():
-        return _render_item(item, ext_form=ext_form, saved=False, status=400)
+        return _render_item(item, ext_form=ext_form, status=400)
     try:
         services.request_extension(item, new_due=ext_form.new_due.data, reason=ext_form.reason.data,
                                    today=today_cst(), actor=current_actor())
     except RectificationError as exc:
         _finish()
-        return _render_item(item, ext_form=ext_form, errors=[exc.message], saved=False, status=400)
+        return _render_item(item, ext_form=ext_form, errors=[exc.message], status=400)
     db.session.commit()
     flash("延期申请已提交，等待纪委审批", "success")
     return redirect(url_for("rectification.mine_item", rectification_id=item.id))

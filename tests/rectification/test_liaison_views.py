@@ -209,12 +209,14 @@ def test_extension_request_and_its_status(world, own, auth, client):
 
 def test_extension_to_a_past_date_is_refused_and_the_reason_kept(world, own, auth, client):
     auth.login("liaison1")
+    _post_item(client, own)
     past = today_cst() - timedelta(days=1)
     response = client.post(f"/rectification/mine/{own.id}/extension",
                            data={"new_due": past.isoformat(), "reason": "需采购考勤设备"})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "不能早于今天" in page and "需采购考勤设备" in page
+    assert FIELDS["measures"] in page  # the item's own form still shows what is saved, not the extension's post
     assert _reload(own).extensions == []
 
 
