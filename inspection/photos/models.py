@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..sqltypes import UTCDateTime, utcnow
@@ -25,6 +25,11 @@ class Photo(db.Model):
     gps_lon: Mapped[float | None] = mapped_column(Float)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # a copy the phone downscaled: what its original was (photos/provenance.py); all four or none
+    original_sha256: Mapped[str | None] = mapped_column(String(64))
+    original_size: Mapped[int | None] = mapped_column(BigInteger)
+    original_width: Mapped[int | None] = mapped_column(Integer)
+    original_height: Mapped[int | None] = mapped_column(Integer)
 
     @property
     def is_media(self) -> bool:

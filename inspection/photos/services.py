@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.dates import CST
 from ..extensions import db
+from ..pdf.images import prepare_print_copies
 from .models import Photo
 from .possession import note_upload
 from .storage import SHA256_RE, has_all_variants, variant_path, write_atomic
@@ -79,14 +80,18 @@ def sniff_mime(data: bytes) -> str | None:
 
 
 def ingest_photo(photo_dir: str | Path, data: bytes, *, expected_sha256: str, actor=None,
-                 max_bytes: int, max_pixels: int) -> tuple[Photo, bool]:
+                 max_bytes: int, max_pixels: int, provenance: dict | None = None) -> tuple[Photo, bool]:
     """Store a photo once and audit the upload: return (photo, created); raise PhotoError if unacceptable.
 
     The actor's upload is written as a `photo.upload` event when it proves for the first time that they
-    hold the bytes (photos.possession.note_upload); a resend adds nothing.
+    hold the bytes (photos.possession.note_upload); a resend adds nothing. `provenance` (photos/provenance.py:
+    the original of a phone-downscaled copy) is recorded when the photo has none yet.
     """
     photo, created = _store_photo(photo_dir, data, expected_sha256=expected_sha256, uploader=actor,
                                   max_bytes=max_bytes, max_pixels=max_pixels)
+    if provenance and photo.original_sha256 is None:
+        for key, value in provenance.items():
+            setattr(photo, key, value)
     note_upload(photo, actor, created=created)
     return photo, created
 
@@ -123,6 +128,7 @@ def _store_photo(photo_dir: str | Path, data: bytes, *, expected_sha256: str, up
               for variant, copy in (("display", display), ("thumb", thumb))]
     for write in writes:
         write.result()
+    prepare_print_copies(str(variant_path(photo_dir, actual, "display")))  # so no circular decodes it again
     if existing is not None:  # the row survived but a file was lost: files rewritten above
         return existing, False
     photo = Photo(sha256=actual, mime=meta.mime, size=len(data), width=meta.width, height=meta.height,
@@ -187,7 +193,7 @@ def render_copies(data: bytes, mime: str, *, max_pixels: int) -> tuple[PhotoMeta
     for op in _TRANSPOSE.get(orientation, ()):
         image = image.transpose(op)
     thumbnailing = _BACKGROUND.submit(_thumbnail, image)  # reads the display image while it is encoded
-    display = _jpeg(image, quality=85)
+    display = _jpeg(image, quality=85, exif=_display_exif(exif))
     return meta, display, thumbnailing.result()
 
 
@@ -208,11 +214,32 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB") if image.mode != "RGB" else image
 
 
-def _jpeg(image: Image.Image, quality: int) -> bytes:
-    """Encode as a metadata-free JPEG (no exif= given, so nothing is carried over)."""
+def _jpeg(image: Image.Image, quality: int, exif: bytes = b"") -> bytes:
+    """Encode as a JPEG carrying only the EXIF given (none by default: nothing is carried over)."""
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality, optimize=False, progressive=False)
+    image.save(out, "JPEG", quality=quality, optimize=False, progressive=False, exif=exif)
     return out.getvalue()
+
+
+def _display_exif(exif) -> bytes:
+    """The EXIF a display copy keeps: capture time, GPS, make and model; orientation 1 (already applied)."""
+    kept = Image.Exif()
+    for tag in (0x010F, 0x0110, 0x0132):  # Make, Model, DateTime
+        if tag in exif:
+            kept[tag] = exif[tag]
+    try:
+        times = {tag: value for tag, value in exif.get_ifd(0x8769).items() if tag in (0x9003, 0x9011)}
+        gps = dict(exif.get_ifd(0x8825))
+    except (KeyError, TypeError, ValueError, AttributeError):  # a malformed sub-IFD: keep what is readable
+        times, gps = {}, {}
+    if times:
+        kept.get_ifd(0x8769).update(times)
+    if gps:
+        kept.get_ifd(0x8825).update(gps)
+    if not (len(kept) or times or gps):
+        return b""
+    kept[0x0112] = 1  # the pixels are upright now: a viewer must not rotate them again
+    return kept.tobytes()
 
 
 def _exif_time(exif) -> datetime | None:

@@ -241,7 +241,8 @@ def finish(upload: Upload, photo_dir: str | Path, *, actor, limits: Limits) -> t
         head = read_head(path)
         if sniff_mime(head):
             return ingest_photo(photo_dir, path.read_bytes(), expected_sha256=upload.sha256, actor=actor,
-                                max_bytes=limits.photo_bytes, max_pixels=limits.max_pixels)
+                                max_bytes=limits.photo_bytes, max_pixels=limits.max_pixels,
+                                provenance=upload.provenance)
         declared = declared_media_type(upload.content_type)
         if sniff_media(head, declared):
             return ingest_media_file(photo_dir, path, expected_sha256=upload.sha256, declared=declared,

@@ -12,6 +12,7 @@ from ..core.actor import current_actor
 from ..core.json import json_body, load
 from ..errors import ApiError
 from ..extensions import csrf, db
+from ..photos.provenance import from_headers
 from ..photos.services import PhotoError, ingest_photo
 from ..photos.storage import SHA256_RE
 from . import services
@@ -100,8 +101,9 @@ def put_photo(sha256: str):
         raise ApiError(413, "too_large", f"照片超过{max_bytes // (1024 * 1024)}MB上限",
                        {"max_bytes": max_bytes, "size": request.content_length})
     try:
+        provenance = from_headers(request.headers)  # a copy the phone downscaled: what its original was
         photo, created = ingest_photo(current_app.config["PHOTO_DIR"], request.get_data(cache=False),
-                                      expected_sha256=sha256, actor=current_actor(),
+                                      expected_sha256=sha256, actor=current_actor(), provenance=provenance,
                                       max_bytes=max_bytes, max_pixels=current_app.config["MAX_PHOTO_PIXELS"])
     except PhotoError as exc:
         raise ApiError(exc.status, exc.code, exc.message, exc.details) from None

@@ -124,7 +124,11 @@ OPERATIONS = {
         {201: ("Stored", "PhotoResult"), 200: ("Already stored", "PhotoResult")},
         body={"required": True, "content": {"image/jpeg": IMAGE, "image/png": IMAGE, "image/webp": IMAGE}},
         path={"sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}},
-        errors={413: "`too_large` (over MAX_PHOTO_BYTES)", 415: "`unsupported_media_type` (not JPEG, PNG or WebP)",
+        header_params=tuple((name, False, "a phone-downscaled copy: its original's " + about) for name, about in (
+            ("X-Original-Sha256", "SHA-256"), ("X-Original-Size", "size in bytes"),
+            ("X-Original-Width", "width in pixels"), ("X-Original-Height", "height in pixels"))),
+        errors={400: "`invalid_provenance` (X-Original-* headers: all four or none, hex SHA-256, positive integers)",
+                413: "`too_large` (over MAX_PHOTO_BYTES)", 415: "`unsupported_media_type` (not JPEG, PNG or WebP)",
                 422: "`invalid_sha256`, `hash_mismatch`, `too_many_pixels`, `not_an_image` …"}),
     "sync_api.openapi": Operation("This document", "meta", {200: ("OpenAPI 3", "OpenAPI")}),
     "tus_api.create": Operation(

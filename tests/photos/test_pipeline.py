@@ -50,8 +50,12 @@ def test_original_kept_byte_for_byte_and_copies_made(app):
     assert variant_path(app.config["PHOTO_DIR"], sha, "original").read_bytes() == data
     display = open_variant(app, sha, "display")
     assert max(display.size) == 1600
-    assert not display.getexif(), "display copy must carry no metadata"
+    kept = display.getexif()  # the evidence travels with the display copy (and the print copies made from it)
+    assert kept.get_ifd(0x8769)[0x9003] == "2026:11:20 09:30:00"
+    assert tuple(float(v) for v in kept.get_ifd(0x8825)[2]) == (34.0, 30.0, 0.0)
+    assert kept[0x0112] == 1
     thumb = open_variant(app, sha, "thumb")
+    assert not thumb.getexif(), "a thumbnail carries no metadata"
     assert max(thumb.size) <= 320
     assert photo.exif_taken_at == datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # 9:30 CST
     assert photo.gps_lat == pytest.approx(34.5) and photo.gps_lon == pytest.approx(113.26)
@@ -150,3 +154,23 @@ def test_ingest_audits_an_upload_that_proves_possession(app, world):
     ingest_photo(app.config["PHOTO_DIR"], data, expected_sha256=sha, actor=Actor(one, ip="10.0.0.7"), **LIMITS)
     ingest_photo(app.config["PHOTO_DIR"], data, expected_sha256=sha, actor=Actor(two, ip="10.0.0.8"), **LIMITS)
     assert events() == [(one.id, True, "10.0.0.7"), (two.id, False, "10.0.0.8")]
+
+
+def test_display_copy_keeps_make_model_time_and_gps_and_is_upright(app):
+    image = Image.new("RGB", (2400, 1800), (90, 140, 40))
+    exif = Image.Exif()
+    exif.update({0x010F: "HUAWEI", 0x0110: "Mate 60", 0x0112: 6, 0x0131: "secret-editor 1.0"})
+    exif.get_ifd(0x8769).update({0x9003: "2026:11:20 10:05:00", 0x9011: "+08:00", 0xA430: "owner name"})
+    exif.get_ifd(0x8825).update({1: "N", 2: (34.0, 45.0, 0.0), 3: "E", 4: (113.0, 37.0, 12.0)})
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80, exif=exif)
+    photo, _ = ingest(app, out.getvalue())
+    display = open_variant(app, photo.sha256, "display")
+    kept = display.getexif()
+    assert (kept[0x010F], kept[0x0110], kept[0x0112]) == ("HUAWEI", "Mate 60", 1)
+    assert display.size == (1200, 1600)  # rotated once, and a viewer must not rotate it again
+    assert 0x0131 not in kept and 0xA430 not in kept.get_ifd(0x8769)  # only the evidence tags travel
+    again, created = ingest(app, variant_path(app.config["PHOTO_DIR"], photo.sha256, "display").read_bytes())
+    assert created and (again.exif_taken_at, again.gps_lat, again.gps_lon) == (
+        photo.exif_taken_at, photo.gps_lat, photo.gps_lon)
+    assert (again.width, again.height) == (1200, 1600)
