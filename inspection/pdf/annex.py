@@ -1,15 +1,18 @@
 """Attachment pages: 附件N heading and title, then text blocks, photos (two to a page) or a table."""
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .document import Attachment, Block, PhotoEntry, Table
 from .fonts import FontSet
 from .images import print_copies, reader
-from .layout import (BLOCK_W, BODY_SIZE, BOTTOM, LEFT, LINES, MM, PITCH, SMALL_SIZE, Flow, LayoutError, Page,
-                     centred, slot_top)
+from .layout import (BLOCK_W, BODY_SIZE, BOTTOM, LAND_BLOCK_W, LAND_BOTTOM, LAND_LEFT, LAND_TOP, LEFT, LINES, MM,
+                     PITCH, SMALL_SIZE, TOP, Flow, LayoutError, Page, centred, slot_top)
+from .tables import column_widths, estimated_lines, measure_table
+from .titles import TITLE, balanced_title
 from .typeset import Line, Style, Token, break_lines, single_line
-from .titles import balanced_title
 
 BODY_PITCH = BLOCK_W / 28
 CAPTION = Style("fangsong", SMALL_SIZE, BLOCK_W, grid_chars=31)
@@ -17,6 +20,23 @@ CAPTION_PITCH = SMALL_SIZE * 1.45
 TABLE_SIZE = 12.0
 TABLE_LEADING = 17.0
 CELL_PAD = 3.0
+LANDSCAPE_COLUMNS = 6  # a table with this many columns or more is set landscape ...
+LANDSCAPE_GAIN = 0.9  # ... when its rows then take at most this share of the lines they take upright
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The text block a table is set in: a portrait page's, or a landscape page's (layout.LAND_*)."""
+
+    left: float
+    top: float
+    width: float
+    bottom: float
+    landscape: bool = False
+
+
+PORTRAIT = Frame(LEFT, TOP, BLOCK_W, BOTTOM)
+LANDSCAPE = Frame(LAND_LEFT, LAND_TOP, LAND_BLOCK_W, LAND_BOTTOM, landscape=True)
 
 
 def block_style(kind: str) -> Style:
@@ -39,26 +59,35 @@ def attachment_label(number: int, total: int) -> str:
     return "附件" if total == 1 else f"附件{number}"
 
 
-def start_attachment(flow: Flow, attachment: Attachment, number: int, total: int) -> None:
+def start_attachment(flow: Flow, attachment: Attachment, number: int, total: int, frame: Frame = PORTRAIT) -> None:
     """Open a new page with 附件N top left (3号 黑体) and the title centred from line 3."""
     fonts = flow.fonts
     label = attachment_label(number, total)
-    flow.new_page()
-    flow.place([single_line(label, Style("heiti", BODY_SIZE, BLOCK_W), fonts, f"{label} 标记")], tag="annex")
+    mark = single_line(label, Style("heiti", BODY_SIZE, frame.width), fonts, f"{label} 标记")
+    lines = balanced_title(attachment.title, fonts, f"{label} 标题", replace(TITLE, width=frame.width))
+    page = flow.new_page(landscape=frame.landscape)
+    if frame.landscape:  # a landscape page holds one table: its heading is drawn in the turned block
+        for slot, line in [(0, mark)] + list(enumerate(lines, start=2)):
+            page.text(line, frame.left, frame.top + slot * PITCH, tag="annex")
+        flow.slot = 2 + len(lines) + 1
+        return
+    flow.place([mark], tag="annex")
     flow.slot = 2
-    lines = balanced_title(attachment.title, fonts, f"{label} 标题")
     flow.place(lines, tag="annex")
     flow.skip(1)
 
 
 def place_attachment(flow: Flow, attachment: Attachment, number: int, total: int, reserve: float = 0.0) -> None:
     """Lay out one attachment after its heading (`reserve`: room to leave on an even last page of photos)."""
-    start_attachment(flow, attachment, number, total)
     label = attachment_label(number, total)
+    if attachment.kind == "table" and attachment.table is not None:
+        frame, widths = table_frame(attachment.table, flow.fonts, label)
+        start_attachment(flow, attachment, number, total, frame)
+        place_table(flow, attachment.table, label, frame=frame, widths=widths)
+        return
+    start_attachment(flow, attachment, number, total)
     if attachment.kind == "photos":
         place_photos(flow, attachment.photos, label, reserve=reserve)
-    elif attachment.kind == "table" and attachment.table is not None:
-        place_table(flow, attachment.table, label)
     else:
         place_blocks(flow, attachment.blocks, f"{label} ")
 
@@ -136,42 +165,73 @@ def _cell_lines(text: str, role: str, width: float, fonts: FontSet, where: str) 
     return break_lines(text or " ", style, fonts, where)
 
 
-def place_table(flow: Flow, table: Table, label: str) -> None:
+KEEP_LINES = 5  # a row of at most this many lines is never split across pages
+MIN_SPLIT = 2  # a longer row split at a page end leaves at least this many lines on each side
+
+
+def table_frame(table: Table, fonts: FontSet, label: str) -> tuple[Frame, list[float]]:
+    """Return where a table goes and its column widths, chosen from the content.
+
+    Widths the caller gives in points that fill the block (the visit report measures its own) are kept;
+    relative weights are not: the content decides. A table of LANDSCAPE_COLUMNS columns or more turns
+    landscape when the wider block saves enough lines (LANDSCAPE_GAIN).
+    """
+    if table.widths and abs(sum(table.widths) - BLOCK_W) <= 1.0:
+        return PORTRAIT, list(table.widths)
+    measured = measure_table(table.columns, table.rows, TABLE_SIZE, CELL_PAD, fonts, f"{label} 表格")
+    upright = column_widths(measured, BLOCK_W)
+    if len(table.columns) >= LANDSCAPE_COLUMNS and table.rows:
+        wide = column_widths(measured, LAND_BLOCK_W)
+        if estimated_lines(measured, wide) <= LANDSCAPE_GAIN * estimated_lines(measured, upright):
+            return LANDSCAPE, wide
+    return PORTRAIT, upright
+
+
+def place_table(flow: Flow, table: Table, label: str, frame: Frame | None = None,
+                widths: list[float] | None = None) -> None:
     """Draw a ruled table across pages, repeating the header row on each page.
 
-    A row that does not fit below the rows already on a page is split there if two or more of its lines fit,
-    else moved to the next page; on a fresh page (under the repeated header) a row is split wherever the
-    page ends, so a row taller than a page runs on over as many pages as it needs, never looping. The
-    continued part repeats the row's first line of its first column (序号 / 编号).
+    Column widths come from the content (tables.py). A row of up to KEEP_LINES lines that does not fit
+    below the rows already on a page moves whole to the next page; a longer row is split there if
+    MIN_SPLIT lines fit and MIN_SPLIT remain, else moved. On a fresh page (under the repeated header) a row
+    is split wherever the page ends, so a row taller than a page runs on over as many pages as it needs,
+    never looping. The continued part repeats the row's first line of its first column (序号 / 编号).
     """
     fonts = flow.fonts
-    weights = table.widths or [1.0] * len(table.columns)
-    widths = [BLOCK_W * w / sum(weights) for w in weights]
+    if frame is None or widths is None:
+        frame, widths = table_frame(table, fonts, label)
+    bottom, left = frame.bottom, frame.left
     header = [_cell_lines(c, "heiti", w, fonts, f"{label} 表头") for c, w in zip(table.columns, widths)]
-    fresh = slot_top(0) + _row_height(header)  # where the first row of a new page starts
-    if fresh + TABLE_LEADING + 2 * CELL_PAD > BOTTOM:
+    fresh = frame.top + _row_height(header)  # where the first row of a new page starts
+    if fresh + TABLE_LEADING + 2 * CELL_PAD > bottom:
         raise LayoutError(f"{label} 表头", "表头过高，一页内放不下")
-    y = slot_top(flow.slot)
-    if y + _row_height(header) + TABLE_LEADING + 2 * CELL_PAD > BOTTOM:
-        flow.new_page()
-        y = slot_top(0)
-    y = _draw_row(flow.page, header, widths, y, header=True)
+    y = frame.top + flow.slot * PITCH
+    if flow.page.landscape != frame.landscape or y + _row_height(header) + TABLE_LEADING + 2 * CELL_PAD > bottom:
+        flow.new_page(landscape=frame.landscape)
+        y = frame.top
+    y = _draw_row(flow.page, header, widths, y, left, header=True)
     for r, row in enumerate(table.rows, start=1):
         flow.where = f"{label} 表格第{r}行"
         cells = [_cell_lines(str(value), "fangsong", w, fonts, f"{label} 表格第{r}行第{c}列")
                  for c, (value, w) in enumerate(zip(row, widths), start=1)]
         while True:
-            if y + _row_height(cells) <= BOTTOM:
-                y = _draw_row(flow.page, cells, widths, y)
+            if y + _row_height(cells) <= bottom:
+                y = _draw_row(flow.page, cells, widths, y, left)
                 break
-            fit = int((BOTTOM - y - 2 * CELL_PAD) // TABLE_LEADING)
-            if fit >= (1 if y <= fresh + 0.01 else 2):
-                _draw_row(flow.page, [c[:fit] for c in cells], widths, y)
+            fit = int((bottom - y - 2 * CELL_PAD) // TABLE_LEADING)
+            tall = max(len(c) for c in cells)
+            on_fresh = y <= fresh + 0.01
+            if on_fresh and fit >= 1 or (tall > KEEP_LINES and fit >= MIN_SPLIT and tall - fit >= MIN_SPLIT):
+                _draw_row(flow.page, [c[:fit] for c in cells], widths, y, left)
                 lead = cells[0][:1]
                 cells = [c[fit:] for c in cells]
                 cells[0] = cells[0] or lead  # the continued row shows its number (序号/编号) again
-            flow.new_page()
-            y = _draw_row(flow.page, header, widths, slot_top(0), header=True)
+            flow.new_page(landscape=frame.landscape)
+            y = _draw_row(flow.page, header, widths, frame.top, left, header=True)
+    if frame.landscape:  # nothing else goes on a turned page, nor 版记
+        flow.page.bottom = BOTTOM
+        flow.slot = LINES
+        return
     flow.slot = min(LINES, int((y - slot_top(0)) / PITCH + 0.999))
 
 
@@ -180,10 +240,11 @@ def _row_height(cells: list[list[Line]]) -> float:
     return max(len(c) for c in cells) * TABLE_LEADING + 2 * CELL_PAD
 
 
-def _draw_row(page: Page, cells: list[list[Line]], widths: list[float], y: float, header: bool = False) -> float:
-    """Draw one row at y and return the y below it."""
+def _draw_row(page: Page, cells: list[list[Line]], widths: list[float], y: float, left: float = LEFT,
+              header: bool = False) -> float:
+    """Draw one row at y (its left edge at `left`) and return the y below it."""
     height = _row_height(cells)
-    x = LEFT
+    x = left
     for lines, width in zip(cells, widths):
         page.box(x, y, width, height)
         top = y + CELL_PAD + (TABLE_LEADING - TABLE_SIZE) / 2

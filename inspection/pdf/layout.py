@@ -32,6 +32,15 @@ EM_TOP = 0.88  # baseline sits 0.88 em below the top of a CJK em box
 BODY_SIZE = 16.0  # 3号
 TITLE_SIZE = 22.0  # 2号
 SMALL_SIZE = 14.0  # 4号
+# A landscape page (a wide table) keeps the sheet upright and turns its content a quarter turn, the top of
+# the content towards the binding edge of odd pages (GB/T 9704-2012 10.1: 单页码表头在订口一边, 双页码表头在切口一边,
+# which is the left edge of both). Its text block is the portrait one turned: 225 × 156 mm, 35 mm from the
+# landscape left edge and 28 mm from its top. Page numbers stay where portrait pages have them.
+LAND_W, LAND_H = PAGE_H, PAGE_W
+LAND_LEFT = PAGE_H - BOTTOM
+LAND_TOP = LEFT
+LAND_BLOCK_W = BLOCK_H
+LAND_BOTTOM = LAND_TOP + BLOCK_W
 MAX_PAGES = 500  # hard limit of every builder: a document that needs more is refused (LayoutError), never looped on
 
 # Binary streams: ASCII85 would add a quarter to every photo and font and cost time (process-wide setting).
@@ -83,6 +92,7 @@ class Page:
     ops: list[tuple] = field(default_factory=list)
     numbered: bool = True
     bottom: float = TOP  # lowest y used by content
+    landscape: bool = False  # ops are in landscape coordinates (LAND_*), drawn turned a quarter
 
     def text(self, line: Line, x: float, top: float, *, color=BLACK, scale: float = 100.0, tag: str = "") -> None:
         """Draw a laid-out line with its em box top at `top`."""
@@ -124,11 +134,11 @@ class Flow:
         """Return the page being filled."""
         return self.pages[-1]
 
-    def new_page(self, numbered: bool = True) -> Page:
+    def new_page(self, numbered: bool = True, landscape: bool = False) -> Page:
         """Start a new page at grid line 1 (LayoutError past the page limit)."""
         if len(self.pages) >= self.max_pages:
             raise page_limit_error(self.max_pages, self.where)
-        self.pages.append(Page(numbered=numbered))
+        self.pages.append(Page(numbered=numbered, landscape=landscape))
         self.slot = 0
         return self.page
 
@@ -237,8 +247,14 @@ def _render(pages: list[Page], furniture: Furniture, *, title: str, author: str)
     for number, page in enumerate(pages, start=1):
         if draft is not None:
             _watermark(canvas)
+        if page.landscape:
+            canvas.saveState()
+            canvas.translate(PAGE_W, 0)
+            canvas.rotate(90)
         for op in page.ops:
-            _draw(canvas, op)
+            _draw(canvas, op, LAND_H if page.landscape else PAGE_H)
+        if page.landscape:
+            canvas.restoreState()
         if page.numbered:
             line = page_number_line(number, fonts)
             gap = SMALL_SIZE
@@ -310,12 +326,12 @@ def _watermark(canvas: Canvas, text: str = "草稿", size: float = 150) -> None:
     canvas.restoreState()
 
 
-def _draw(canvas: Canvas, op: tuple) -> None:
-    """Execute one display-list operation (y from the top is flipped here)."""
+def _draw(canvas: Canvas, op: tuple, page_h: float = PAGE_H) -> None:
+    """Execute one display-list operation (y from the top is flipped here, on a page `page_h` tall)."""
     kind = op[0]
     if kind == "line":
         _, line, x, base, color, scale, _tag = op
-        text = canvas.beginText(x, PAGE_H - base)
+        text = canvas.beginText(x, page_h - base)
         text.setFillColor(color)
         text.setHorizScale(scale)  # Tz persists in the graphics state: always set it
         for font, run, space in line.segments():
@@ -327,23 +343,23 @@ def _draw(canvas: Canvas, op: tuple) -> None:
         _, x1, x2, y, width, color = op
         canvas.setStrokeColor(color)
         canvas.setLineWidth(width)
-        canvas.line(x1, PAGE_H - y, x2, PAGE_H - y)
+        canvas.line(x1, page_h - y, x2, page_h - y)
     elif kind == "star":
         _, cx, cy, radius, color = op
         path = canvas.beginPath()
         for i in range(10):
             r = radius if i % 2 == 0 else radius * 0.382
             angle = math.pi / 2 + i * math.pi / 5
-            point = (cx + r * math.cos(angle), PAGE_H - cy + r * math.sin(angle))
+            point = (cx + r * math.cos(angle), page_h - cy + r * math.sin(angle))
             path.moveTo(*point) if i == 0 else path.lineTo(*point)
         path.close()
         canvas.setFillColor(color)
         canvas.drawPath(path, stroke=0, fill=1)
     elif kind == "image":
         _, reader, x, top, width, height = op
-        canvas.drawImage(reader, x, PAGE_H - top - height, width, height)
+        canvas.drawImage(reader, x, page_h - top - height, width, height)
     elif kind == "box":
         _, x, top, width, height, line_width = op
         canvas.setStrokeColor(BLACK)
         canvas.setLineWidth(line_width)
-        canvas.rect(x, PAGE_H - top - height, width, height, stroke=1, fill=0)
+        canvas.rect(x, page_h - top - height, width, height, stroke=1, fill=0)

@@ -53,10 +53,10 @@ def balanced_title(text: str, fonts: FontSet, where: str, style: Style = TITLE) 
             break
     else:  # a single word wider than the block: break greedily
         greedy = Style(style.role, style.size, style.width, justify=False)
-        return [centred(line) for line in break_lines(text, greedy, fonts, where)]
+        return [centred(line, style.width) for line in break_lines(text, greedy, fonts, where)]
     lines, start = [], 0
     for end in list(breaks) + [len(tokens)]:
-        lines.append(centred(Line(tokens[start:end], 0.0, 0.0, style.size)))
+        lines.append(centred(Line(tokens[start:end], 0.0, 0.0, style.size), style.width))
         start = end
     return lines
 

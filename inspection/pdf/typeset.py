@@ -29,6 +29,7 @@ LATIN_WORD = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst
 SQUEEZABLE = frozenset("，。、：；？！）》」』〕】〗〉”’")
 MAX_PUNCT_SQUEEZE = 0.5  # em: a compressed mark keeps at least half its cell
 INK_MARGIN = 0.05  # em kept clear to the right of a compressed mark's ink
+UNIT_AFTER_NUMBER = frozenset("年月日时分秒号")  # 18日, 9时: a number keeps its unit on its line
 MAX_GAP_SQUEEZE = 1 / 32  # em: how much each gap of a line may close up to keep a closing mark on it
 
 
@@ -142,6 +143,15 @@ def tokenize(text: str, style: Style, fonts: FontSet, where: str) -> list[Token]
     return tokens
 
 
+def glued(before: Token, after: Token) -> bool:
+    """Tell whether a line may not break between two tokens (CJK rules, a number and its unit, 11月18日)."""
+    if after.text[0] in NO_LINE_START or before.text[-1] in NO_LINE_END:
+        return True
+    if before.text[-1].isdigit() and after.text[0] in UNIT_AFTER_NUMBER:
+        return True
+    return before.text in ("年", "月") and after.text[0].isdigit()
+
+
 def natural_width(tokens: list[Token]) -> float:
     """Return the width of tokens set with no gaps between them."""
     return sum(t.advance for t in tokens)
@@ -223,11 +233,11 @@ def break_lines(text: str, style: Style, fonts: FontSet, where: str) -> list[Lin
                     return lines
                 continue
             carry: list[Token] = []
-            if token.text[0] in NO_LINE_START:
-                # a no-start character pulls the previous character (and any no-start run) down with it
+            if glued(current[-1], token):
+                # a no-start character (or a date's unit) pulls the previous token (and any glued run) down
                 while len(current) > 1 and len(carry) < 3:
                     carry.insert(0, current.pop())
-                    if carry[0].text[0] not in NO_LINE_START:
+                    if not glued(current[-1], carry[0]):
                         break
             while len(current) > 1 and current[-1].text[-1] in NO_LINE_END:
                 carry.insert(0, current.pop())
