@@ -1,5 +1,10 @@
 """Photos for print: downscaled once to the placed size at print resolution, then reused.
 
+The usual sizes are made when a photo arrives (`prepare_in_background`, called by the photo pipeline): a
+photo annex or visit report places a photo in one of `annex_boxes()` on every full page, so the first
+circular built from new photos reads their print copies instead of decoding each photo. Other sizes (the
+first page of an annex, a last page that leaves room for 版记, a long caption) are made when first used.
+
 A print copy is kept twice: in memory (the next recipient's copy in the same process), and on disk as a
 file beside the photo (`<photo>.print-<w>x<h>-<tag>.jpg`), so another worker process, a later preview
 or the app after a restart does not decode and shrink the same photo again. The tag names what the copy
@@ -14,19 +19,23 @@ import logging
 import os
 import threading
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from PIL import Image, ImageOps
+
+from .layout import BLOCK_H, BLOCK_W, MM, SMALL_SIZE
 
 logger = logging.getLogger(__name__)
 
 PRINT_DPI = 180
 JPEG_QUALITY = 78
 CACHE_BYTES = 256 * 1024 * 1024
+CAPTION_PITCH = SMALL_SIZE * 1.45  # annex.py's caption line pitch; tests/pdf/test_images.py holds the two equal
 
 _lock = threading.Lock()
 _cache: OrderedDict[tuple, tuple[bytes, int, int]] = OrderedDict()
 _cache_size = 0
+_PREPARING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="print-copy")  # photos that just arrived
 
 
 class PhotoError(ValueError):
@@ -58,6 +67,28 @@ def print_copy(path: str, box_w: float, box_h: float, where: str) -> tuple[bytes
         _to_disk(path, key, result[0])
     _remember(key, result)
     return result
+
+
+def annex_boxes() -> list[tuple[float, float]]:
+    """Return the boxes (points) a photo gets on a full page of photos: half the text block less the caption
+    (three lines, or four with a 说明) and the 8 mm under the photo, as annex.place_photos lays them out."""
+    half = BLOCK_H / 2
+    return [(BLOCK_W, half - lines * CAPTION_PITCH - 8 * MM) for lines in (3, 4)]
+
+
+def prepare_in_background(path: str) -> Future:
+    """Queue `prepare_print_copies(path)` on the print-copy thread (an upload does not wait for it)."""
+    return _PREPARING.submit(prepare_print_copies, path)
+
+
+def prepare_print_copies(path: str) -> None:
+    """Make a newly stored photo's print copies for the usual boxes (on disk and in memory); log a failure."""
+    for box_w, box_h in annex_boxes():
+        try:
+            print_copy(path, box_w, box_h, "新照片")
+        except PhotoError as exc:
+            logger.warning("print copy of %s not prepared: %s", os.path.basename(path), exc.where)
+            return
 
 
 def disk_copy_path(path: str, key: tuple) -> str:

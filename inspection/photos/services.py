@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.dates import CST
 from ..extensions import db
-from ..pdf.images import prepare_print_copies
+from ..pdf.images import prepare_in_background
 from .models import Photo
 from .possession import note_upload
 from .storage import SHA256_RE, has_all_variants, variant_path, write_atomic
@@ -128,7 +128,7 @@ def _store_photo(photo_dir: str | Path, data: bytes, *, expected_sha256: str, up
               for variant, copy in (("display", display), ("thumb", thumb))]
     for write in writes:
         write.result()
-    prepare_print_copies(str(variant_path(photo_dir, actual, "display")))  # so no circular decodes it again
+    prepare_in_background(str(variant_path(photo_dir, actual, "display")))  # print copies, so no circular decodes it
     if existing is not None:  # the row survived but a file was lost: files rewritten above
         return existing, False
     photo = Photo(sha256=actual, mime=meta.mime, size=len(data), width=meta.width, height=meta.height,
