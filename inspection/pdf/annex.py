@@ -96,13 +96,15 @@ CAPTION_SHARE = 0.4  # at most this share of a photo's half page goes to its cap
 
 
 def caption_lines(entry: PhotoEntry, number: int, fonts: FontSet, where: str, max_lines: int = 99) -> list[Line]:
-    """Return the caption of one photo: number and unit, time and place, the problem (clipped to max_lines)."""
+    """Return the caption of one photo: number and unit, time and place, the problem, its 说明 (clipped to max_lines)."""
     problem = Style("fangsong", SMALL_SIZE, BLOCK_W, grid_chars=31, indent=3 * (BLOCK_W / 31))
     parts = [break_lines(f"照片{number}　{entry.unit}", CAPTION, fonts, where),
              break_lines(f"时间：{entry.taken_at}　地点：{entry.place}", CAPTION, fonts, where),
              break_lines(f"问题：{entry.problem}", problem, fonts, where)]
-    shares, spare = [1, 1, 1], max(max_lines, 3) - 3
-    for i in (2, 1, 0):  # each part keeps a line; the problem gets the spare lines first, then time and place
+    if entry.note and entry.note != entry.problem:
+        parts.append(break_lines(f"说明：{entry.note}", problem, fonts, where))
+    shares, spare = [1] * len(parts), max(max_lines, len(parts)) - len(parts)
+    for i in (2, *range(3, len(parts)), 1, 0):  # each keeps a line; spare lines go to 问题, 说明, time and place
         extra = min(len(parts[i]) - 1, spare)
         shares[i] += extra
         spare -= extra

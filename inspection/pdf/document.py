@@ -25,8 +25,9 @@ class PhotoEntry:
     unit: str
     taken_at: str  # already formatted, e.g. "2026年11月20日 9:30"
     place: str
-    problem: str
+    problem: str  # the finding's description, printed after 问题：
     sha256: str = ""
+    note: str = ""  # the photo's own caption (what it shows), printed after 说明： when given
 
 
 @dataclass

@@ -30,7 +30,7 @@ def circular_texts(doc: CircularDocument) -> Iterator[tuple[str, str, str]]:
         yield attachment.title, "xiaobiaosong", f"{label} 标题"
         yield attachment.title, "fangsong", f"附件说明第{number}项"
         for k, photo in enumerate(attachment.photos, start=1):
-            for text in (photo.unit, photo.taken_at, photo.place, photo.problem):
+            for text in (photo.unit, photo.taken_at, photo.place, photo.problem, photo.note):
                 yield text, "fangsong", f"{label} 第{k}张照片说明"
         if attachment.table is not None:
             for c, column in enumerate(attachment.table.columns, start=1):
@@ -58,7 +58,7 @@ def report_texts(report: VisitReport) -> Iterator[tuple[str, str, str]]:
             for text in (person.name, person.post, person.level):
                 yield text, "fangsong", f"{where} 第{p}名涉及人员"
     for index, photo in enumerate(report.photos, start=1):
-        for text in (photo.unit, photo.taken_at, photo.place, photo.problem):
+        for text in (photo.unit, photo.taken_at, photo.place, photo.problem, photo.note):
             yield text, "fangsong", f"第{index}张照片说明"
     yield report.footer or "", "fangsong", "页脚"
     yield report.warning if report.draft else "", "heiti", "草稿标记"

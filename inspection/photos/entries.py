@@ -1,4 +1,7 @@
-"""The photos printed in documents (a circular's photo annex, a visit report): display copies with captions."""
+"""The photos printed in documents (a circular's photo annex, a visit report): display copies with captions.
+
+A photo's 问题 is its finding's description; the photo's own caption (what it shows) is its 说明.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,6 +31,6 @@ def photo_entries(findings: list, photo_dir: str | Path) -> tuple[list[PhotoEntr
             taken = link.taken_at or link.photo.exif_taken_at or finding.occurred_at
             entries.append(PhotoEntry(path=str(path), unit=finding.unit.name if finding.unit else "",
                                       taken_at=datetime_cn(taken),
-                                      place=finding.location or "", problem=link.caption or problem_caption(finding),
-                                      sha256=link.sha256))
+                                      place=finding.location or "", problem=problem_caption(finding),
+                                      sha256=link.sha256, note=(link.caption or "").strip()))
     return entries, missing

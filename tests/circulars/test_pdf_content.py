@@ -50,3 +50,15 @@ def test_reordered_sections_print_in_the_new_order(app, world, tmp_path):
     db.session.commit()
     text = squeeze(pdf_text(issuing.build_pdf(circular, settings_for(app)), tmp_path))
     assert text.index("一、工作要求") < text.index("二、基本情况") < text.index("三、发现的主要问题")
+
+
+def test_photo_captions_print_the_findings_problem_and_the_photos_own_caption_as_shuoming(app, world, tmp_path):
+    confirmed_findings(world, photos_app=app)
+    circular = make_draft(world)
+    finding = next(f for f in drafted_order(circular) if f.photos)
+    finding.photos[0].caption = "现场拍摄的签到册"  # what the photo shows, as a demo or a team would caption it
+    db.session.commit()
+    text = squeeze(pdf_text(issuing.build_pdf(circular, settings_for(app)), tmp_path))
+    annex = text[text.rindex(PHOTO_ANNEX_TITLE):]  # the annex itself, not the 附件 note
+    assert "问题：" + squeeze(finding.description)[:10] in annex
+    assert "说明：现场拍摄的签到册" in annex and "问题：现场拍摄的签到册" not in annex
