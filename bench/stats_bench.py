@@ -337,7 +337,7 @@ def time_export(db) -> dict[str, tuple[int, float, float]]:
     counter = [0]
     start, cpu = time.perf_counter(), time.process_time()
     with tempfile.TemporaryFile() as handle:
-        for chunk in ledger.csv_chunks(_counted(ledger.ledger_rows(flt, photo_url=url), counter), title="台账"):
+        for chunk in ledger.csv_chunks(_counted(ledger.ledger_rows(flt, photo_url=url), counter)):
             handle.write(chunk)
     out["ledger CSV"] = (counter[0], time.perf_counter() - start, time.process_time() - cpu)
     db.session.rollback()

@@ -1,7 +1,8 @@
 """The findings ledger (台账): a preview page with the current filters, and XLSX / CSV exports.
 
 Exports are built from the database in batches (XLSX into a temporary file, CSV straight into the
-response), so 50,000 rows never sit in memory; each export is written to the audit log.
+response), so 50,000 rows never sit in memory; each export is written to the audit log. The XLSX carries
+the title and secrecy notice above its header; the CSV is a plain table whose first line is the header.
 """
 from __future__ import annotations
 
@@ -40,6 +41,14 @@ def photo_url_maker():
     template = url_for("photos.file", sha256=placeholder, variant="display", _external=True)
     head, tail = template.split(placeholder, 1)
     return lambda sha: f"{head}{sha}{tail}"
+
+
+def finding_url_maker():
+    """Return a function giving the absolute URL of a finding's review page (one url_for call)."""
+    placeholder = "00000000-0000-0000-0000-000000000000"
+    template = url_for("review.finding", finding_id=placeholder, _external=True)
+    head, tail = template.split(placeholder, 1)
+    return lambda finding_id: f"{head}{finding_id}{tail}"
 
 
 def _count(flt: FindingFilter) -> int:
@@ -84,7 +93,7 @@ def ledger_xlsx():
     try:
         with os.fdopen(fd, "wb") as handle:
             count = ledger.write_ledger_xlsx(handle, ledger.ledger_rows(flt, photo_url=photo_url_maker()), sheet,
-                                             title=_title(flt))
+                                             title=_title(flt), finding_url=finding_url_maker())
     except BaseException:
         remove_file(path)
         raise
@@ -100,12 +109,11 @@ def ledger_xlsx():
 @bp.route("/ledger.csv")
 @roles_required(*REVIEW_ROLES, hidden=True)
 def ledger_csv():
-    """Export the filtered ledger as CSV (UTF-8 with BOM), streamed row batch by row batch."""
+    """Export the filtered ledger as a plain CSV table (UTF-8 with BOM, header first), streamed in batches."""
     flt = request_filter(default_status="confirmed")
     _audit_export("csv", flt, _count(flt))
-    title = _title(flt)
     db.session.commit()
-    chunks = ledger.csv_chunks(ledger.ledger_rows(flt, photo_url=photo_url_maker()), title=title)
+    chunks = ledger.csv_chunks(ledger.ledger_rows(flt, photo_url=photo_url_maker()))
     response = Response(stream_with_context(chunks), mimetype="text/csv")
     set_attachment(response, f"问题台账-{datetime.now(CST):%Y%m%d-%H%M}.csv", "ledger.csv")
     return response

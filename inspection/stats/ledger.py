@@ -11,8 +11,10 @@ in Python whatever order the database aggregated them in.
 Names (campaigns, units, teams, items, reviewers) come from small tables read once. Ids and times are read as the driver returns
 them (`type_coerce(..., String)`): converting every value through SQLAlchemy's Uuid and DateTime types
 cost a third of the export's time, and the ledger only prints them. Memory stays flat however many rows.
-`write_ledger_xlsx` and `csv_chunks` turn the rows into an XLSX workbook (with a statistics sheet) or a
-UTF-8 CSV with BOM. Text is passed through `clean_text` on the way out (rows stored before input was
+`write_ledger_xlsx` and `csv_chunks` turn the rows into an XLSX workbook (title and secrecy notice above
+the header, a statistics sheet, 照片链接 as hyperlinks into the app, which still checks who may see each
+photo) or a UTF-8 CSV with BOM that is a plain table: its first line is the header row, as every CSV
+reader expects. Text is passed through `clean_text` on the way out (rows stored before input was
 checked may hold control characters that XML, Excel and browsers refuse).
 """
 from __future__ import annotations
@@ -35,7 +37,7 @@ from ..findings.models import CADRE_LEVELS, FINDING_STATUSES, SEVERITIES, Findin
 from ..units.models import Unit
 from .filters import FindingFilter, finding_conditions
 from .queries import Share, Statistics
-from .xlsx import Column, Sheet, clean_text, write_workbook
+from .xlsx import Column, Link, Sheet, clean_text, write_workbook
 
 NOTICE = "内部资料 注意保密 · 未经审核批准不得外传、转发或公开"
 BATCH = 2000  # rows per page
@@ -47,7 +49,7 @@ COLUMNS = [
     Column("问题类别", 14), Column("检查事项", 28, "wrap"), Column("问题描述", 48, "wrap"),
     Column("涉及人员", 28, "wrap"), Column("干部层级", 16, "wrap"), Column("严重程度", 9), Column("状态", 9),
     Column("审核人", 10), Column("审核时间", 17, "datetime"), Column("审核意见", 24, "wrap"),
-    Column("照片数", 7, "int"), Column("照片链接", 40, "wrap"), Column("问题编号", 38),
+    Column("照片数", 7, "int"), Column("照片链接", 40, "link"), Column("问题编号", 38),
 ]
 
 
@@ -183,10 +185,28 @@ def statistics_sheet(stats: Statistics, paragraph: str, scope_text: str) -> Shee
                  header_text="内部资料 注意保密", footer_text="未经审核批准不得外传")
 
 
-def write_ledger_xlsx(target: IO[bytes], rows: Iterator[list], stats_sheet: Sheet, *, title: str) -> int:
-    """Write the ledger workbook (findings sheet, then statistics sheet); return the number of findings."""
-    ledger = Sheet("问题台账", COLUMNS, rows, notices=[title, NOTICE], header_text="内部资料 注意保密",
-                   footer_text="未经审核批准不得外传")
+PHOTOS, FINDING_ID = 17, 18  # positions of 照片链接 and 问题编号 in COLUMNS
+
+
+def _linked(rows: Iterator[list], finding_url: Callable[[str], str] | None) -> Iterator[list]:
+    """Make each row's 照片链接 a hyperlink: to the photo when there is one, else to the finding's page."""
+    for row in rows:
+        urls = row[PHOTOS]
+        if urls:
+            several = "\n" in urls
+            target = finding_url(row[FINDING_ID]) if several and finding_url else urls.split("\n", 1)[0]
+            row[PHOTOS] = Link(urls, target)
+        yield row
+
+
+def write_ledger_xlsx(target: IO[bytes], rows: Iterator[list], stats_sheet: Sheet, *, title: str,
+                      finding_url: Callable[[str], str] | None = None) -> int:
+    """Write the ledger workbook (findings sheet, then statistics sheet); return the number of findings.
+
+    照片链接 cells open the photo (one photo) or the finding's page, which shows all its photos (several).
+    """
+    ledger = Sheet("问题台账", COLUMNS, _linked(rows, finding_url), notices=[title, NOTICE],
+                   header_text="内部资料 注意保密", footer_text="未经审核批准不得外传")
     return write_workbook(target, [ledger, stats_sheet], title=title)[0]
 
 
@@ -199,13 +219,11 @@ def _csv_value(value):
     return "" if value is None else value
 
 
-def csv_chunks(rows: Iterator[list], *, title: str, rows_per_chunk: int = 500) -> Iterator[bytes]:
-    """Yield the ledger as UTF-8 CSV with a BOM (so Excel opens it), a few hundred rows at a time."""
+def csv_chunks(rows: Iterator[list], *, rows_per_chunk: int = 500) -> Iterator[bytes]:
+    """Yield the ledger as UTF-8 CSV with a BOM (so Excel opens it): the header row first, then one row a finding."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
-    writer.writerow([clean_text(title)])
-    writer.writerow([NOTICE])
     writer.writerow([c.header for c in COLUMNS])
     for n, row in enumerate(rows, start=1):
         writer.writerow([_csv_value(v) for v in row])

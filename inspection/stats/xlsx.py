@@ -6,8 +6,9 @@ does the same job several times faster. openpyxl still reads every file back in 
 
 What it supports is what the ledger needs: several sheets, inline strings, numbers, real dates and
 times (China Standard Time, as Excel has no time zones), column widths and styles, a frozen header,
-an auto-filter, merged notice rows, landscape printing with the header row repeated, and a print
-header and footer on every page.
+an auto-filter, merged notice rows, landscape printing with the header row repeated, a print
+header and footer on every page, and hyperlinks (a `Link` value in a "link" column: the cell shows
+its text and opens its target; Excel holds at most MAX_LINKS a sheet, later cells keep the text only).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from xml.sax.saxutils import escape
 from ..core.dates import CST
 
 EPOCH = datetime(1899, 12, 30)
+MAX_LINKS = 65_000  # Excel refuses a sheet with more than 65,530 hyperlinks
 CACHE_SIZE = 4096  # distinct short values per column whose rendering is kept (units, categories, statuses…)
 # What XML 1.0 cannot hold (C0 controls but tab, newline and carriage return; lone surrogates; U+FFFE/FFFF),
 # and DEL and the C1 controls, which Excel and browsers show as boxes or refuse.
@@ -28,18 +30,19 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\u
 _ATTR = {'"': "&quot;"}
 
 # Style ids (cellXfs indices in STYLES below).
-TEXT, HEADER, DATETIME, WRAP, NOTICE, PERCENT, TITLE, DATE = range(8)
+TEXT, HEADER, DATETIME, WRAP, NOTICE, PERCENT, TITLE, DATE, LINK = range(9)
 STYLE_BY_KIND = {"text": TEXT, "wrap": WRAP, "datetime": DATETIME, "date": DATE, "int": TEXT,
-                 "percent": PERCENT}
+                 "percent": PERCENT, "link": LINK}
+HYPERLINK_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 
 STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
 <numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm"/><numFmt numFmtId="165" formatCode="0.0%"/><numFmt numFmtId="166" formatCode="yyyy-mm-dd"/></numFmts>
-<fonts count="4"><font><sz val="11"/><name val="宋体"/><family val="3"/><charset val="134"/></font><font><b/><sz val="11"/><name val="宋体"/><family val="3"/><charset val="134"/></font><font><b/><sz val="11"/><color rgb="FFB8211E"/><name val="宋体"/><family val="3"/><charset val="134"/></font><font><b/><sz val="14"/><name val="宋体"/><family val="3"/><charset val="134"/></font></fonts>
+<fonts count="5"><font><sz val="11"/><name val="宋体"/><family val="3"/><charset val="134"/></font><font><b/><sz val="11"/><name val="宋体"/><family val="3"/><charset val="134"/></font><font><b/><sz val="11"/><color rgb="FFB8211E"/><name val="宋体"/><family val="3"/><charset val="134"/></font><font><b/><sz val="14"/><name val="宋体"/><family val="3"/><charset val="134"/></font><font><u/><sz val="11"/><color rgb="FF0563C1"/><name val="宋体"/><family val="3"/><charset val="134"/></font></fonts>
 <fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFEEF0F4"/><bgColor indexed="64"/></patternFill></fill></fills>
 <borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border><left style="thin"><color rgb="FF999999"/></left><right style="thin"><color rgb="FF999999"/></right><top style="thin"><color rgb="FF999999"/></top><bottom style="thin"><color rgb="FF999999"/></bottom><diagonal/></border></borders>
 <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="8">
+<cellXfs count="9">
 <xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top"/></xf>
 <xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>
 <xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1"><alignment vertical="top"/></xf>
@@ -48,6 +51,7 @@ STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
 <xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1"/>
 <xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1"><alignment vertical="top"/></xf>
+<xf numFmtId="0" fontId="4" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>
 </cellXfs>
 <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
 </styleSheet>"""
@@ -60,6 +64,14 @@ class Column:
     header: str
     width: float
     kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink cell: the text shown and the address it opens."""
+
+    text: str
+    target: str
 
 
 @dataclass
@@ -162,8 +174,28 @@ class _SheetWriter:
 
     def __init__(self, sheet: Sheet, handle: IO[bytes]):
         self.sheet, self.handle = sheet, handle
+        self.links: list[tuple[str, str]] = []  # (cell reference, target), for the sheet's relationships
         self.letters = [column_letter(i + 1) for i in range(len(sheet.columns))]
-        self.writers = [_writer_for(c.kind, STYLE_BY_KIND[c.kind]) for c in sheet.columns]
+        self.writers = [self._link_cell if c.kind == "link" else _writer_for(c.kind, STYLE_BY_KIND[c.kind])
+                        for c in sheet.columns]
+
+    def _link_cell(self, ref: str, value) -> str:
+        """Render a link column's cell, remembering its target (plain text stays plain)."""
+        if isinstance(value, Link):
+            if value.target and len(self.links) < MAX_LINKS:
+                self.links.append((ref, value.target))
+            value = value.text
+        return _cell(ref, value, LINK)
+
+    def relationships(self) -> str:
+        """Return the sheet's relationships part (its hyperlinks' targets), or "" when it has none."""
+        if not self.links:
+            return ""
+        rels = "".join(f'<Relationship Id="rIdL{n}" Type="{HYPERLINK_TYPE}" '
+                       f'Target="{escape(clean_text(target), _ATTR)}" TargetMode="External"/>'
+                       for n, (_, target) in enumerate(self.links, start=1))
+        return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.'
+                f'openxmlformats.org/package/2006/relationships">{rels}</Relationships>')
 
     def write(self) -> int:
         """Write the sheet; return the number of the header row's data rows written."""
@@ -205,6 +237,9 @@ class _SheetWriter:
         if sheet.notices:
             out.append(f'<mergeCells count="{len(sheet.notices)}">' + "".join(
                 f'<mergeCell ref="A{r}:{last}{r}"/>' for r in range(1, len(sheet.notices) + 1)) + "</mergeCells>")
+        if self.links:
+            out.append("<hyperlinks>" + "".join(f'<hyperlink ref="{ref}" r:id="rIdL{n}"/>'
+                                                for n, (ref, _) in enumerate(self.links, start=1)) + "</hyperlinks>")
         out.append('<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
                    '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
         if sheet.header_text or sheet.footer_text:
@@ -246,7 +281,10 @@ def write_workbook(target: IO[bytes], sheets: list[Sheet], *, title: str = "", c
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as zf:
         for i, sheet in enumerate(sheets, start=1):
             with zf.open(f"xl/worksheets/sheet{i}.xml", "w") as handle:
-                counts.append(_SheetWriter(sheet, handle).write())
+                writer = _SheetWriter(sheet, handle)
+                counts.append(writer.write())
+            if relationships := writer.relationships():
+                zf.writestr(f"xl/worksheets/_rels/sheet{i}.xml.rels", relationships)
         zf.writestr("xl/workbook.xml", _workbook_xml(sheets, counts))
         zf.writestr("xl/styles.xml", STYLES)
         rels = "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
