@@ -1,6 +1,4 @@
-// EXIF through a downscale: the original JPEG's APP1 Exif block (capture time, GPS, make/model …) copied into
-// the re-encoded JPEG. The canvas draws the pixels upright, so the copy's Orientation becomes 1 (shown the
-// same way as the original) and its pixel dimensions are those of the copy.
+// The original's APP1 Exif block copied into a downscaled JPEG (drawn upright: Orientation 1, the copy's size).
 
 /** Return the APP1 Exif segment (from its FFE1 marker) of JPEG bytes, or null when there is none. */
 export function exifSegment(buffer) {

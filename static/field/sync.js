@@ -314,11 +314,7 @@ async function markPhoto(sha256, changes, quiet = false) {
 
 const pause = (ms) => new Promise((wake) => { setTimeout(wake, ms); });
 
-/**
- * Send one photo by tus, resuming the upload kept on it; a drop or a stall (no byte moving for the inspector's
- * stall time, 30 s by default) aborts the chunk, shows "网络较差，正在重试" and retries after 1, 2, 4 … 30 s,
- * from the offset HEAD reports. Six failures in a row without a byte acknowledged end the round (its backoff).
- */
+/** Send a photo by tus, resuming its kept upload; after a drop or stall say so (weak) and retry with backoff. */
 async function sendResumable(photo, onAcked) {
   const stallMs = (((await kvGet('settings')) || {}).stall_seconds || 30) * 1000;
   const o = photo.original || {};

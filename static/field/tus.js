@@ -1,7 +1,5 @@
-// A small tus 1.0 client (core + creation) for large photos: 1 MB chunks, the upload's URL and the offset the
-// server acknowledged kept on the photo in IndexedDB (so a reload or a phone restart resumes), the offset asked
-// again with HEAD before resuming, and a request with no byte moving for `stallMs` aborted as a stall.
-// Our own rather than tus-js-client: that one alone would weigh more than the app's whole 150 KB budget left.
+// Our own small tus 1.0 client (tus-js-client does not fit the 150 KB budget): 1 MB chunks, resumed from HEAD,
+// a request with no byte moving for stallMs aborted. See docs/field-app.md.
 import { ApiError, xhrError } from './api.js';
 import { config } from './config.js';
 import { bearer } from './session.js';
@@ -25,29 +23,21 @@ function send(method, url, stallMs, headers = {}, body = null) {
       ...(token ? { Authorization: `Bearer ${token}` } : {}) })) xhr.setRequestHeader(k, v);
     let last = Date.now();
     let stalled = false;
-    const moved = () => { last = Date.now(); };
-    xhr.upload.onprogress = moved;
-    xhr.onprogress = moved;
-    const timer = setInterval(() => {
-      if (Date.now() - last > stallMs) {
-        stalled = true;
-        xhr.abort();
-      }
-    }, Math.min(1000, stallMs / 4));
+    xhr.upload.onprogress = xhr.onprogress = () => { last = Date.now(); };
+    const timer = setInterval(() => { if (Date.now() - last > stallMs) xhr.abort(stalled = true); }, Math.min(1000, stallMs / 4));
     const end = (fn) => () => { clearInterval(timer); fn(); };
     xhr.onload = end(() => resolve(xhr));
-    xhr.onerror = end(() => reject(new ApiError(0, 'network', '无法连接服务器')));
-    xhr.onabort = end(() => reject(stalled ? new ApiError(0, 'stalled', '网络较差') : new ApiError(0, 'network', '上传被中断')));
+    xhr.onerror = xhr.onabort = end(() => reject(new ApiError(0, stalled ? 'stalled' : 'network', '网络中断')));
     xhr.send(body);
   });
 }
 
+const OCTET = 'application/offset+octet-stream';
 const offsetOf = (xhr) => Number(xhr.getResponseHeader('Upload-Offset'));
 
 /**
- * Upload `blob` by tus, resuming the upload `state` ({url, offset}) when there is one. `keep(state)` stores the
- * upload's URL and every acknowledged offset; `onProgress(offset)` hears only bytes the server acknowledged.
- * Resolve once the server holds the whole file; reject with an ApiError (network, stall and 5xx are transient).
+ * Upload `blob`, resuming `state` ({url, offset}) if any; `keep(state)` stores each acknowledged offset,
+ * `onProgress(offset)` hears them. Resolve once the file is stored; reject with an ApiError.
  */
 export async function upload(blob, metadata, { state, keep, onProgress, stallMs }) {
   let url = state && state.url;
@@ -55,7 +45,7 @@ export async function upload(blob, metadata, { state, keep, onProgress, stallMs 
   if (url) {
     const head = await send('HEAD', url, stallMs);
     if (head.status === 200 || head.status === 204) offset = offsetOf(head);
-    else if (head.status === 404 || head.status === 410) url = null;  // purged or discarded: start again
+    else if (head.status === 404 || head.status === 410) url = null;  // purged: start again
     else throw xhrError(head);
   }
   if (!url) {
@@ -68,22 +58,27 @@ export async function upload(blob, metadata, { state, keep, onProgress, stallMs 
     await keep({ url, offset });
   }
   onProgress(offset);
+  let stored = false;
   while (offset < blob.size) {
     const answer = await send('PATCH', url, stallMs, { 'Upload-Offset': String(offset),
-      'Content-Type': 'application/offset+octet-stream' }, blob.slice(offset, offset + CHUNK));
+      'Content-Type': OCTET }, blob.slice(offset, offset + CHUNK));
     if (answer.status === 204) {
       offset = offsetOf(answer);
-    } else if (answer.status === 409 || answer.status === 423) {  // not where the server is, or still busy
+      stored = offset >= blob.size;
+    } else if (answer.status === 409 || answer.status === 423) {  // elsewhere, or busy
       if (answer.status === 423) await new Promise((wake) => { setTimeout(wake, 1000); });
       offset = offsetOf(await send('HEAD', url, stallMs));
-    } else if (answer.status === 404) {  // expired and purged meanwhile: the next try starts a new upload
-      await keep(null);
-      throw new ApiError(0, 'network', '上传已过期，将重新开始');
     } else {
-      if (answer.status >= 400 && answer.status < 500) await keep(null);  // refused: the server discarded it
-      throw xhrError(answer);
+      if ([404, 413, 415, 422].includes(answer.status)) await keep(null);  // purged or refused: gone
+      throw answer.status === 404 ? new ApiError(0, 'network', '上传已过期') : xhrError(answer);
     }
     await keep({ url, offset });
     onProgress(offset);
   }
+  if (stored) return;
+  // All bytes there by HEAD/POST, but stored? An empty last PATCH finishes it if not.
+  let info = {};
+  try { info = JSON.parse((await send('GET', url, stallMs)).responseText); } catch { /* not JSON */ }
+  if (!info.complete && (await send('PATCH', url, stallMs, { 'Upload-Offset': String(offset), 'Content-Type': OCTET },
+    new Blob([]))).status !== 204) throw new ApiError(503, 'unfinished', '服务器尚未保存这张照片');
 }
