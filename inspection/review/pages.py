@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import render_template
+from flask import current_app, render_template
 
 from ..checklists.models import ChecklistItem
 from ..checklists.services import category_choices
@@ -12,6 +12,7 @@ from ..extensions import db
 from ..findings.models import CADRE_LEVELS, SEVERITIES, Finding
 from ..stats.filters import STATUS_CHOICES, FindingFilter
 from . import queries
+from .plausibility import finding_flags
 from .services import CHOICE_LABELS, DECIDABLE, REOPENABLE, field_label
 
 
@@ -60,5 +61,7 @@ def render_finding(finding: Finding, flt: FindingFilter, *, error: str | None = 
         merged_from=queries.merged_from(finding), items=queries.checklist_items(finding),
         categories=category_choices(), levels=CADRE_LEVELS, severities=SEVERITIES,
         field_label=field_label, show_value=show_value, decidable=finding.status in DECIDABLE,
-        reopenable=finding.status in REOPENABLE)
+        reopenable=finding.status in REOPENABLE,
+        flags=finding_flags(finding, window_minutes=current_app.config["PHOTO_TIME_WINDOW_MINUTES"],
+                            max_metres=current_app.config["PHOTO_DISTANCE_METERS"]))
     return page, status
