@@ -10,6 +10,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from inspection.extensions import db
+from inspection.photos.models import Photo
 from inspection.photos.storage import variant_path
 
 from .live import MAX_PHOTO_BYTES
@@ -153,6 +155,13 @@ def test_downscaled_photo_keeps_its_exif_and_names_its_original(server, phone, t
     assert headers["x-original-sha256"] == hashlib.sha256(original).hexdigest()
     assert headers["x-original-size"] == str(len(original))
     assert (headers["x-original-width"], headers["x-original-height"]) == ("1800", "2400")
+    with server.app.app_context():  # recorded with the stored copy, for the review desk
+        try:
+            stored = db.session.get(Photo, sha)
+            assert (stored.original_sha256, stored.original_size, stored.original_width, stored.original_height) == (
+                hashlib.sha256(original).hexdigest(), len(original), 1800, 2400)
+        finally:
+            db.session.remove()
 
 
 def test_large_original_kept_for_wifi_waits_on_mobile_data_until_sent_now(crash_server, phone, tmp_path):
