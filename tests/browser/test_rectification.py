@@ -1,5 +1,6 @@
 """整改 in headless Chromium: a liaison on a 360 × 740 phone submits an item with a photo and a PDF, the reviewer
-returns it at the desk, the liaison resubmits, the reviewer closes it (销号); typed text survives a sign-out.
+returns it at the 整改 desk (a desktop), the liaison resubmits, the reviewer closes it (销号); typed text survives a
+sign-out; a file too large is refused on the phone.
 
 UPDATE_SCREENSHOTS=1 also writes the liaison's phone pages to docs/screenshots/rectification-*.png.
 """
@@ -16,7 +17,6 @@ from inspection.auth.models import User
 from inspection.campaigns.models import Campaign, Target
 from inspection.core.dates import today_cst
 from inspection.extensions import db
-from inspection.rectification import services
 from inspection.rectification.models import RectificationItem, Reminder
 from inspection.units.models import Unit
 
@@ -101,20 +101,16 @@ def _item_status(live: LiveServer, item_id: int) -> str:
 
 
 def _reviewer_decides(browser, live: LiveServer, item_id: int, *, close: bool, text: str) -> None:
-    """The reviewer returns (退回) or closes (销号) the item on the 整改 desk."""
-    if "rectification.desk_accept" not in live.app.view_functions:  # until the desk lands: its services
-        with live.app.app_context():
-            item = db.session.get(RectificationItem, item_id)
-            reviewer = db.session.get(User, live.world_ids["users"]["reviewer"])
-            (services.accept_item if close else services.return_item)(item, text, actor=reviewer)
-            db.session.commit()
-        return
+    """The reviewer opens the item on the 整改 desk (a desktop), sees the unit's evidence, returns or closes it."""
     page = desk_page(browser, live, "reviewer")
-    page.on("dialog", lambda dialog: dialog.accept())
+    page.on("dialog", lambda dialog: dialog.accept())  # 销号 asks for a confirmation
     page.goto(f"/rectification/{item_id}")
+    assert page.locator(".rect-evidence li[data-kind=photo] img").count() >= 1
+    assert page.locator(".rect-evidence li[data-kind=pdf]").count() == 1
     form = page.locator("form[action$='/accept']" if close else "form[action$='/return']")
     form.locator("textarea[name=text]").fill(text)
     follow(page, lambda: form.locator("button[type=submit]").click())
+    assert ("已销号" if close else "已退回单位") in page.inner_text("main")
     page.context.close()
 
 
