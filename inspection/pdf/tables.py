@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from .fonts import FontSet
 from .typeset import Style, glued, tokenize
 
-STEP = 6.0  # points of width handed out at a time (half a character of 12 pt)
-LOOKAHEAD = 8  # steps looked ahead for a column whose next saving is a few steps away
+STEP = 12.0  # points of width handed out at a time (a character of 12 pt)
+LOOKAHEAD = 4  # steps looked ahead for a column whose next saving is a few steps away
 CELL_WEIGHT = 0.35  # a wrapped cell's line counts this much against a row's line
 HEADER_ROLE, CELL_ROLE = "heiti", "fangsong"
 
