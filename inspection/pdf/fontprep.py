@@ -1,8 +1,9 @@
 """Build the shipped default fonts (subset, TrueType, gzip) from Debian's free CJK fonts.
 
-Run once by a maintainer on a machine with fonts-arphic-uming, fonts-arphic-ukai, fonts-wqy-zenhei and
-fonts-noto-cjk installed; the results are committed under inspection/pdf/fonts/ so that a fresh checkout
-needs no apt:  python -m inspection.pdf.fontprep [--src /usr/share/fonts] [--out inspection/pdf/fonts]
+Run once by a maintainer on a machine with fonts-arphic-uming, fonts-arphic-ukai, fonts-wqy-zenhei,
+fonts-noto-cjk, fonts-hanazono and texlive-lang-chinese (FandolFang) installed; the results are committed under
+inspection/pdf/fonts/ so that a fresh checkout needs no apt:
+python -m inspection.pdf.fontprep [--src /usr/share] [--out inspection/pdf/fonts] [name ...]
 An office whose licensed font is OpenType/CFF (reportlab refuses CFF) converts it once with
 python -m inspection.pdf.fontprep --convert 方正小标宋.otf xiaobiaosong.ttf
 """
@@ -56,14 +57,38 @@ def latin_chars() -> set[int]:
     return set(range(0x20, 0x7F)) | set(range(0xA0, 0x100)) | {ord(c) for c in "—–‘’“”•…‰×÷±·№℃"}
 
 
-# name → (source file under --src, index in the collection, character set, licence file, description)
+def gbk_ext_a_chars() -> set[int]:
+    """Return GBK plus CJK Extension A (the BMP part of GB 18030-2022)."""
+    return gbk_chars() | set(range(0x3400, 0x4DC0))
+
+
+def rare_bmp_chars() -> set[int]:
+    """Return Extension A, the URO beyond GBK and all compatibility ideographs (GBK has 12 no other face has)."""
+    return set(range(0x3400, 0x4DC0)) | (set(range(0x4E00, 0xA000)) - gbk_chars()) | set(range(0xF900, 0xFB00))
+
+
+def rare_sip_chars() -> set[int]:
+    """Return the supplementary ideographic planes: Extension B to F and the compatibility supplement."""
+    return set(range(0x20000, 0x3FFFF))
+
+
+FANDOL = "texlive/texmf-dist/fonts/opentype/public/fandol/"
+
+# name → (source file under --src, index in the collection, character set, licence file, description).
+# Roles (fonts.ROLES) are the faces an office may replace; "song", "rare-a" and "rare-b" are shipped fallbacks only.
 SPECS = {
-    "fangsong": ("truetype/arphic/uming.ttc", 0, gbk_chars, "ARPHICPL.TXT", "AR PL UMing CN"),
-    "heiti": ("truetype/wqy/wqy-zenhei.ttc", 0, gbk_chars, "WQY-COPYING.txt", "WenQuanYi Zen Hei"),
-    "kaiti": ("truetype/arphic/ukai.ttc", 0, gb2312_chars, "ARPHICPL.TXT", "AR PL UKai CN"),
-    "xiaobiaosong": ("opentype/noto/NotoSerifCJK-Bold.ttc", 2, gb2312_chars, "OFL.txt", "Noto Serif CJK SC Bold"),
-    "latin": ("opentype/noto/NotoSerifCJK-Regular.ttc", 2, latin_chars, "OFL.txt", "Noto Serif CJK SC"),
-    "latin-bold": ("opentype/noto/NotoSerifCJK-Bold.ttc", 2, latin_chars, "OFL.txt", "Noto Serif CJK SC Bold"),
+    "fangsong": (FANDOL + "FandolFang-Regular.otf", 0, gbk_chars, "FANDOL-COPYING.txt", "FandolFang"),
+    "song": ("fonts/truetype/arphic/uming.ttc", 0, gbk_chars, "ARPHICPL.TXT", "AR PL UMing CN"),
+    "heiti": ("fonts/truetype/wqy/wqy-zenhei.ttc", 0, gbk_ext_a_chars, "WQY-COPYING.txt", "WenQuanYi Zen Hei"),
+    "kaiti": ("fonts/truetype/arphic/ukai.ttc", 0, gbk_chars, "ARPHICPL.TXT", "AR PL UKai CN"),
+    "xiaobiaosong": ("fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2, gbk_ext_a_chars, "OFL.txt",
+                     "Noto Serif CJK SC Bold"),
+    "latin": ("fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2, latin_chars, "OFL.txt", "Noto Serif CJK SC"),
+    "latin-bold": ("fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2, latin_chars, "OFL.txt", "Noto Serif CJK SC Bold"),
+    "rare-a": ("fonts/truetype/hanazono/HanaMinA.ttf", 0, rare_bmp_chars, "HANAZONO-LICENSE.txt",
+               "GlyphWiki Mincho A"),
+    "rare-b": ("fonts/truetype/hanazono/HanaMinB.ttf", 0, rare_sip_chars, "HANAZONO-LICENSE.txt",
+               "GlyphWiki Mincho B"),
 }
 
 
@@ -127,7 +152,7 @@ def mark_modified(font: TTFont, name: str, description: str) -> None:
     table.setName(family, 4, 3, 1, 0x409)
     table.setName(postscript, 6, 3, 1, 0x409)
     table.setName(f"Modified {date.today().isoformat()} by inspection/pdf/fontprep.py: subset of {description} "
-                  f"(characters outside GB 2312/GBK and layout, bitmap and hinting tables removed; CFF outlines "
+                  f"(characters outside the shipped set and layout, bitmap and hinting tables removed; CFF outlines "
                   f"converted to TrueType where the source is CFF) and renamed.", 10, 3, 1, 0x409)
 
 
@@ -165,7 +190,7 @@ def convert(source: Path, target: Path, index: int = 0) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Build every shipped font (or the named ones), or convert one CFF font with --convert."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--src", type=Path, default=Path("/usr/share/fonts"))
+    parser.add_argument("--src", type=Path, default=Path("/usr/share"))
     parser.add_argument("--out", type=Path, default=OUT_DIR)
     parser.add_argument("--convert", nargs=2, type=Path, metavar=("IN.otf", "OUT.ttf"),
                         help="convert one CFF/OpenType font to TrueType (no subsetting) and stop")

@@ -2,7 +2,9 @@
 
 Roles: fangsong (仿宋, body), xiaobiaosong (小标宋, organ mark and titles), heiti (黑体), kaiti (楷体),
 latin and latin-bold (half-width proportional digits and letters). The shipped defaults live in
-inspection/pdf/fonts/*.ttf.gz (see docs/fonts.md); an office may point at licensed files instead.
+inspection/pdf/fonts/*.ttf.gz (see docs/fonts.md); an office may point at licensed files instead. Besides the
+roles, three shipped faces serve only as per-character fallbacks: song (AR PL UMing, GBK), and rare-a / rare-b
+(GlyphWiki Mincho: CJK Extension A and the supplementary planes, loaded only when a character needs them).
 """
 from __future__ import annotations
 
@@ -14,9 +16,13 @@ import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
+from fontTools.pens.boundsPen import BoundsPen
+from fontTools.ttLib import TTFont as FTFont
+
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 logger = logging.getLogger(__name__)
@@ -46,8 +52,22 @@ DIR_NAMES = {
     "latin-bold": ("timesbd.ttf", "latin-bold.ttf"),
 }
 
-# Where a character missing from a role's fonts is looked for next (shipped fonts), in order.
-FALLBACK_ORDER = ("fangsong", "heiti", "kaiti", "xiaobiaosong")
+# Shipped faces that are no role: per-character fallbacks only. The rare faces are large and loaded lazily,
+# the first time a character in their blocks is asked for.
+FALLBACK_FACES = ("song", "rare-a", "rare-b")
+LAZY_BLOCKS = {"rare-a": ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)), "rare-b": ((0x20000, 0x40000),)}
+# Where a character missing from a role's fonts is looked for next (shipped faces), in order: light faces for
+# the light roles, heavy ones for the heavy roles, the rare faces last but one so that a name always prints.
+LIGHT_ORDER = ("fangsong", "song", "kaiti", "rare-a", "rare-b", "heiti", "xiaobiaosong")
+HEAVY_ORDER = ("xiaobiaosong", "heiti", "fangsong", "song", "kaiti", "rare-a", "rare-b")
+FALLBACK_ORDER = {
+    "fangsong": LIGHT_ORDER,
+    "kaiti": ("kaiti", "fangsong", "song", "rare-a", "rare-b", "heiti", "xiaobiaosong"),
+    "heiti": ("heiti", "xiaobiaosong", "fangsong", "song", "kaiti", "rare-a", "rare-b"),
+    "xiaobiaosong": HEAVY_ORDER,
+    "latin": LIGHT_ORDER,
+    "latin-bold": HEAVY_ORDER,
+}
 HALF_WIDTH = frozenset(chr(c) for c in range(0x20, 0x7F))
 LATIN_FOR = {"fangsong": "latin", "kaiti": "latin", "heiti": "latin-bold", "xiaobiaosong": "latin-bold",
              "latin": "latin", "latin-bold": "latin-bold"}
@@ -93,9 +113,45 @@ class LoadedFont:
         return ord(char) in self.cmap
 
 
+class LazyFont:
+    """A shipped fallback face registered only when a character in its blocks is first needed."""
+
+    def __init__(self, source: FontSource, role: str, blocks: tuple[tuple[int, int], ...]):
+        self.source, self.role, self.blocks = source, role, blocks
+
+    def has(self, char: str) -> bool:
+        """Tell whether the face draws `char` (loading it only for a character inside its blocks)."""
+        code = ord(char)
+        if not any(low <= code < high for low, high in self.blocks):
+            return False
+        return self.load().has(char)
+
+    def load(self) -> LoadedFont:
+        """Register the face (once per process) and return it."""
+        return load_font(self.source, self.role)
+
+
 _lock = threading.Lock()
 _loaded: dict[FontSource, LoadedFont] = {}
 _fontsets: dict[tuple, FontSet] = {}
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """Return reportlab's ToUnicode CMap with characters beyond the BMP written as UTF-16 surrogate pairs.
+
+    reportlab 5 writes "<%04X>" for every code point, so U+20BB7 (𠮷) became five hex digits that readers
+    take as U+20BB: the glyph printed but extracted text and search were wrong.
+    """
+    entries = [f"<{i:02X}> <{chr(v).encode('utf-16-be').hex().upper()}>" for i, v in enumerate(subset)]
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+        f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+        f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(subset)} beginbfchar", *entries,
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # looked up by name when a subset is written
 
 
 def parse_source(value: str) -> FontSource:
@@ -132,7 +188,7 @@ def load_font(source: FontSource, role: str) -> LoadedFont:
 
 
 def shipped_source(role: str) -> FontSource:
-    """Return the shipped default font for a role."""
+    """Return the shipped default font for a role or a shipped fallback face."""
     return FontSource(str(SHIPPED_DIR / f"{role}.ttf.gz"))
 
 
@@ -171,21 +227,23 @@ class FontSet:
     """The fonts of one configuration: a fallback chain per role and a per-character choice."""
 
     def __init__(self, configured: dict[str, FontSource]):
-        self.chains: dict[str, list[LoadedFont]] = {}
-        shipped = {role: load_font(shipped_source(role), role) for role in ROLES}
+        self.configured = dict(configured)
+        self.chains: dict[str, list[LoadedFont | LazyFont]] = {}
+        shipped: dict[str, LoadedFont | LazyFont] = {}
+        for face in ROLES + FALLBACK_FACES:
+            source = shipped_source(face)
+            shipped[face] = (LazyFont(source, face, LAZY_BLOCKS[face]) if face in LAZY_BLOCKS
+                             else load_font(source, face))
         for role in ROLES:
-            chain = [load_font(configured[role], role)] if role in configured else []
+            chain: list[LoadedFont | LazyFont] = [load_font(configured[role], role)] if role in configured else []
             chain.append(shipped[role])
-            if role in FALLBACK_ORDER:
-                chain += [shipped[r] for r in FALLBACK_ORDER if r != role]
-            else:
-                chain += [shipped[r] for r in FALLBACK_ORDER]
+            chain += [shipped[face] for face in FALLBACK_ORDER[role] if face != role]
             self.chains[role] = chain
         self._cache: dict[tuple[str, str], LoadedFont | None] = {}
 
     def primary(self, role: str) -> LoadedFont:
-        """Return the first-choice font of a role."""
-        return self.chains[role][0]
+        """Return the first-choice font of a role (always a role's own font, never a lazy fallback)."""
+        return self.chains[role][0]  # type: ignore[return-value]  # roles are never lazy
 
     def font_for(self, role: str, char: str) -> LoadedFont | None:
         """Return the font that draws `char` in `role` (half-width characters in the Latin role), or None."""
@@ -195,9 +253,21 @@ class FontSet:
         chain = self.chains[role]
         if char in HALF_WIDTH:
             chain = self.chains[LATIN_FOR[role]][:1] + chain
-        font = next((f for f in chain if f.has(char)), None)
+        found = next((f for f in chain if f.has(char)), None)
+        font = found.load() if isinstance(found, LazyFont) else found
         self._cache[key] = font
         return font
+
+    def glyph_middle(self, role: str, char: str) -> float:
+        """Return the vertical middle of the outline that draws `char` in `role`, in em above the baseline.
+
+        The page number's dashes sit 7 mm below the text block measured to the dash itself (GB/T 9704 7.5):
+        baseline = BOTTOM + 7 mm + glyph_middle("latin", "—") * size.
+        """
+        font = self.font_for(role, char)
+        if font is None:
+            raise MissingGlyphError(char, "页码")
+        return _glyph_middle(font.source, ord(char))
 
     def require(self, role: str, char: str, where: str) -> LoadedFont:
         """Return the font for `char`, or raise MissingGlyphError naming the character and where it is."""
@@ -205,6 +275,21 @@ class FontSet:
         if font is None:
             raise MissingGlyphError(char, where)
         return font
+
+
+@lru_cache(maxsize=64)
+def _glyph_middle(source: FontSource, code: int) -> float:
+    """Read one glyph's vertical extent with fontTools and return its middle in em."""
+    data = Path(source.path).read_bytes()
+    if source.path.endswith(".gz"):
+        data = gzip.decompress(data)
+    font = FTFont(io.BytesIO(data), fontNumber=source.index, lazy=True)
+    glyph_set = font.getGlyphSet()
+    pen = BoundsPen(glyph_set)
+    glyph_set[font.getBestCmap()[code]].draw(pen)
+    if pen.bounds is None:
+        return 0.0
+    return (pen.bounds[1] + pen.bounds[3]) / 2 / font["head"].unitsPerEm
 
 
 def fontset(font_dir: str | None = None, font_paths: Mapping[str, str] | None = None) -> FontSet:

@@ -11,15 +11,15 @@ from PIL import Image
 
 from inspection.pdf import FontConfigError, MissingGlyphError, build_circular, build_visit_report, check_glyphs
 from inspection.pdf.document import Block
-from inspection.pdf.fontprep import gb2312_chars
-from inspection.pdf.fonts import ROLE_ENV, SHIPPED_DIR, font_options, fontset
+from inspection.pdf.fontprep import SPECS, gb2312_chars, gbk_chars
+from inspection.pdf.fonts import FALLBACK_FACES, ROLE_ENV, SHIPPED_DIR, font_options, fontset
 
 from . import pdftools as pt
 from .pdftools import needs_poppler
 from .samples import circular, photo, photo_annex, visit_report
 
 RARE = "镕堃喆昇玥珺赟"
-NOWHERE = "\U0002A6A5"  # 𪚥, CJK Extension B: in no shipped font
+NOWHERE = "\U00030000"  # 𰀀, CJK Extension G (Unicode 13): in no shipped font
 
 
 @pytest.fixture(scope="module")
@@ -38,24 +38,57 @@ def office_font_dir(tmp_path_factory):
 
 def test_shipped_fonts_are_small_and_licensed():
     files = list(SHIPPED_DIR.glob("*.ttf.gz"))
-    assert {f.name for f in files} == {f"{r}.ttf.gz" for r in ROLE_ENV}
-    assert sum(f.stat().st_size for f in files) < 25_000_000
-    for licence in ("ARPHICPL.TXT", "WQY-COPYING.txt", "OFL.txt"):
+    assert {f.name for f in files} == {f"{r}.ttf.gz" for r in ROLE_ENV} | {f"{f}.ttf.gz" for f in FALLBACK_FACES}
+    assert sum(f.stat().st_size for f in files) < 60_000_000
+    for licence in ("ARPHICPL.TXT", "WQY-COPYING.txt", "OFL.txt", "FANDOL-COPYING.txt", "FANDOL-README.txt",
+                    "HANAZONO-LICENSE.txt"):
         assert (SHIPPED_DIR / licence).stat().st_size > 1000
+    for face, (_src, _index, _chars, licence, _description) in SPECS.items():
+        assert (SHIPPED_DIR / licence).is_file(), face
 
 
-def test_shipped_body_font_covers_gbk_names():
+def test_body_is_fangsong_with_the_song_face_only_as_per_character_fallback():
     fonts = fontset()
     body = fonts.primary("fangsong")
+    assert body.source.path.endswith("fangsong.ttf.gz")
+    assert all(body.has(chr(c)) for c in gb2312_chars() if 0x4E00 <= c < 0xA000)  # FandolFang: all of GB 2312
+    assert fonts.font_for("fangsong", "通") is body
+    song = fonts.font_for("fangsong", "堃")  # GBK, not in FandolFang
+    assert not body.has("堃") and song.source.path.endswith("song.ttf.gz")
     for char in RARE:
-        assert fonts.font_for("fangsong", char) is body
+        assert fonts.font_for("fangsong", char) is not None
+
+
+@pytest.mark.parametrize("role", ["fangsong", "heiti", "kaiti", "xiaobiaosong"])
+def test_every_role_prints_all_of_gbk(role):
+    fonts = fontset()
+    missing = [chr(c) for c in gbk_chars() if fonts.font_for(role, chr(c)) is None]
+    assert not missing, "".join(missing[:20])
+
+
+@pytest.mark.parametrize("role", ["heiti", "kaiti", "xiaobiaosong"])
+def test_titles_and_headings_keep_their_own_face_for_gbk_names(role):
+    """镕堃喆 in a title or heading print in that role's face, not in the thin body face (subsets were GB 2312)."""
+    fonts = fontset()
+    for char in "镕堃喆":
+        assert fonts.font_for(role, char) is fonts.primary(role), (role, char)
+
+
+def test_extension_a_and_b_print_in_every_role():
+    fonts = fontset()
+    chars = [chr(c) for c in range(0x3400, 0x4DC0)] + [chr(c) for c in range(0x20000, 0x2A6E0)]
+    for role in ("fangsong", "heiti", "kaiti", "xiaobiaosong"):
+        missing = [c for c in chars if fonts.font_for(role, c) is None]
+        assert len(missing) < 30, (role, len(missing))  # the last-resort faces lack a handful of late additions
+        assert fonts.font_for(role, "䶮") is not None and fonts.font_for(role, "𠮷") is not None
 
 
 def test_heading_character_missing_from_kaiti_falls_back():
     fonts = fontset()
-    assert not fonts.primary("kaiti").has("堃")  # the shipped 楷体 is GB 2312 only
-    assert fonts.font_for("kaiti", "堃") is fonts.primary("fangsong")
-    assert fonts.font_for("kaiti", "王") is fonts.primary("kaiti")
+    kaiti = fonts.primary("kaiti")
+    gap = next(chr(c) for c in sorted(gbk_chars()) if 0x4E00 <= c < 0xA000 and not kaiti.has(chr(c)))
+    assert fonts.font_for("kaiti", gap) is not None and fonts.font_for("kaiti", gap) is not kaiti
+    assert fonts.font_for("kaiti", "王") is kaiti
     assert fonts.font_for("fangsong", "7") is fonts.primary("latin")
 
 
@@ -91,7 +124,8 @@ def test_rare_names_render_through_fallback_from_office_font(tmp_path, office_fo
     path = pt.write(tmp_path, build_circular(circular(body=body), **options))
     assert "、".join(RARE) in pt.text(path)
     names = [row["name"] for row in pt.fonts(path)]
-    assert any("fangsong-ARPLUMing" in n for n in names), "fallback glyphs come from the shipped 仿宋 substitute"
+    assert any("fangsong-FandolFang" in n for n in names), "fallback glyphs come from the shipped 仿宋"
+    assert any("song-ARPLUMing" in n for n in names), "GBK names beyond FandolFang come from the song face"
     assert all(row["emb"] == "yes" for row in pt.fonts(path))
     # the lone fallback character in the 楷体 heading is drawn, not an empty box
     word = next(w for w in pt.words(path) if w.text == "（一）堃")
@@ -160,4 +194,5 @@ def test_cff_font_is_refused_with_advice_and_converts(tmp_path):
     convert(otf, ttf)
     fonts = fontset(None, {"xiaobiaosong": str(ttf)})
     assert fonts.font_for("xiaobiaosong", "字").source.path == str(ttf)
-    assert fonts.font_for("xiaobiaosong", "堃") is fonts.primary("fangsong")  # not in the office font: fallback
+    shipped = fonts.font_for("xiaobiaosong", "堃")  # not in the office font: the shipped 小标宋 draws it
+    assert shipped.source.path.endswith("xiaobiaosong.ttf.gz")
