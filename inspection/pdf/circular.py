@@ -1,13 +1,17 @@
 """The circular (通报) per GB/T 9704-2012: red header, title, body, signature, attachments, 版记."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import replace
+
+from reportlab.lib.colors import CMYKColor
 
 from .annex import BODY_PITCH, place_attachment, place_blocks
 from .document import CircularDocument
 from .fonts import FontSet, fontset
 from .glyphs import check_glyphs
-from .layout import (BLOCK_W, BODY_SIZE, BOTTOM, EM_TOP, LEFT, LINES, MM, PITCH, RED, SMALL_SIZE, TITLE_SIZE, TOP,
+from .layout import (BLOCK_W, BODY_SIZE, BOTTOM, EM_TOP, LEFT, LINES, MM, PITCH, SMALL_SIZE, TITLE_SIZE, TOP,
                      Flow, Furniture, LayoutError, Page, baseline, centred, date_cn, render, right_aligned, slot_top)
 from .text import cleaned
 from .titles import balanced_title
@@ -18,6 +22,7 @@ ORGAN_MARK_SIZE = 36.0
 SEPARATOR_GAP = 4 * MM  # red line under the document number
 SEPARATOR_WIDTH = 1.5
 SEAL_LINES = 2  # blank lines above the signature: the seal's top stays within a line of the text
+HEAD_RED = CMYKColor(0, 1, 1, 0)  # 红头 practice: organ mark, red line and star in 0/100/100/0 (0/80/80/0 reads orange)
 BANJI_THICK = 0.35 * MM
 BANJI_THIN = 0.25 * MM
 BANJI_PITCH = PITCH * 0.8
@@ -71,16 +76,16 @@ def _front_matter(flow: Flow, doc: CircularDocument) -> float:
     natural = mark.width()
     scale = min(1.0, BLOCK_W * 0.96 / natural) if natural else 1.0
     mark.indent = (BLOCK_W - natural * scale) / 2
-    page.text(mark, LEFT, ORGAN_MARK_TOP, color=RED, scale=scale * 100, tag="organ")
+    page.text(mark, LEFT, ORGAN_MARK_TOP, color=HEAD_RED, scale=scale * 100, tag="organ")
     number_top = ORGAN_MARK_TOP + size + 2 * PITCH
     page.text(centred(single_line(doc.doc_number, BODY, fonts, "发文字号")), LEFT, number_top, tag="number")
     rule_y = number_top + BODY_SIZE + SEPARATOR_GAP
     star_r = 3.2 * MM
     gap = 1.2 * MM
     middle = LEFT + BLOCK_W / 2
-    page.rule(LEFT, middle - star_r - gap, rule_y, SEPARATOR_WIDTH, RED)
-    page.rule(middle + star_r + gap, LEFT + BLOCK_W, rule_y, SEPARATOR_WIDTH, RED)
-    page.star(middle, rule_y + star_r * 0.1, star_r, RED)
+    page.rule(LEFT, middle - star_r - gap, rule_y, SEPARATOR_WIDTH, HEAD_RED)
+    page.rule(middle + star_r + gap, LEFT + BLOCK_W, rule_y, SEPARATOR_WIDTH, HEAD_RED)
+    page.star(middle, rule_y + star_r * 0.1, star_r, HEAD_RED)
     title_top = rule_y + 2 * PITCH
     lines = balanced_title(doc.title, fonts, "标题")
     last_top = title_top + (len(lines) - 1) * PITCH
@@ -103,7 +108,7 @@ def _attachment_note(flow: Flow, doc: CircularDocument) -> list[Line]:
     lines: list[Line] = []
     for number, attachment in enumerate(doc.attachments, start=1):
         where = f"附件说明第{number}项"
-        label = f"{number}. " if total > 1 else ""
+        label = f"{number}." if total > 1 else ""  # 附件：1.XXXX, no space after the number
         lead = 2 * BODY_PITCH + (3 * BODY_PITCH if number > 1 else 0)
         hang = 5 * BODY_PITCH + measure(label, BODY, fonts, where) + (BODY.char_space if label else 0)
         style = Style("fangsong", BODY_SIZE, BLOCK_W, grid_chars=28, first_indent=lead, indent=hang)
@@ -112,21 +117,49 @@ def _attachment_note(flow: Flow, doc: CircularDocument) -> list[Line]:
 
 
 def _signature(flow: Flow, doc: CircularDocument) -> list[Line]:
-    """Return the organ's name centred over the date (right-aligned, four characters in).
+    """Return the 发文机关署名 and 成文日期 lines as GB/T 9704-2012 7.3.5 lays them out.
 
-    A name too long for one line (joint issuing) is broken into lines, each centred over the date as far
-    as the text block allows.
+    Sealed: the name centred over the date (right, four characters in); a name that would then pass two
+    characters from the right edge is set two characters in and the date centred under it. Unsealed: the
+    name two characters in from the right, the date starting two characters right of the name's first
+    character, or two characters in from the right (and the name moved left with it) when it is the longer.
+    A name too long for one line (joint issuing) is broken into lines, each centred on the same axis.
     """
     fonts = flow.fonts
-    date_line = right_aligned(single_line(date_cn(doc.date), BODY, fonts, "成文日期"), 4 * BODY_PITCH)
+    two = 2 * BODY_PITCH
+    date_line = right_aligned(single_line(date_cn(doc.date), BODY, fonts, "成文日期"),
+                              4 * BODY_PITCH if doc.sealed else two)
     if not doc.signature:
         return [date_line]
-    centre = date_line.indent + date_line.width() / 2
     signs = break_lines(doc.signature, Style("fangsong", BODY_SIZE, BLOCK_W, grid_chars=28, justify=False),
                         fonts, "发文机关署名")
+    widest = max(sign.width() for sign in signs)
+    if doc.sealed:
+        centre = date_line.indent + date_line.width() / 2
+        if centre + widest / 2 > BLOCK_W - two:  # centred on the date the name would run into the edge
+            centre = BLOCK_W - two - widest / 2
+            date_line.indent = max(centre - date_line.width() / 2, 0)
+    else:
+        start = BLOCK_W - two - widest
+        if start + two + date_line.width() > BLOCK_W - two:
+            start = date_line.indent - two
+        else:
+            date_line.indent = start + two
+        centre = max(start, 0) + widest / 2
     for sign in signs:
         sign.indent = max(min(centre - sign.width() / 2, BLOCK_W - sign.width()), 0)
     return signs + [date_line]
+
+
+def _annotation(flow: Flow, doc: CircularDocument) -> list[Line]:
+    """Return the 附注 (e.g. （此件公开发布）): in parentheses, two characters in, on the line under the date."""
+    text = (doc.annotation or "").strip()
+    if not text:
+        return []
+    if not text.startswith(("（", "(")):
+        text = f"（{text}）"
+    style = Style("fangsong", BODY_SIZE, BLOCK_W, grid_chars=28, first_indent=2 * BODY_PITCH, justify=False)
+    return break_lines(text, style, flow.fonts, "附注")
 
 
 def _closing(flow: Flow, doc: CircularDocument) -> None:
@@ -137,7 +170,9 @@ def _closing(flow: Flow, doc: CircularDocument) -> None:
     """
     note = _attachment_note(flow, doc) if doc.attachments else []
     signature = _signature(flow, doc)
-    needed = (1 + len(note) if note else 0) + SEAL_LINES + len(signature)
+    annotation = _annotation(flow, doc)
+    gap = SEAL_LINES if doc.sealed else 1  # an unsealed copy: the name one blank line below the text
+    needed = (1 + len(note) if note else 0) + gap + len(signature) + len(annotation)
     flow.where = "附件说明和发文机关署名"
     if needed > LINES:
         raise LayoutError(flow.where, "附件说明和署名过长，一页放不下")
@@ -146,8 +181,10 @@ def _closing(flow: Flow, doc: CircularDocument) -> None:
     if note:
         flow.skip(1)
         flow.place(note, tag="note")
-    flow.skip(SEAL_LINES)
+    flow.skip(gap)
     flow.place(signature, tag="signature")
+    if annotation:
+        flow.place(annotation, tag="annotation")
 
 
 def _banji_rows(fonts: FontSet, doc: CircularDocument) -> list[tuple[list[Line], float]]:
@@ -158,7 +195,7 @@ def _banji_rows(fonts: FontSet, doc: CircularDocument) -> list[tuple[list[Line],
     if doc.cc:
         cc_style = Style("fangsong", SMALL_SIZE, BLOCK_W - 2 * one, grid_chars=29,
                          indent=measure("抄送：", style, fonts, "抄送"))
-        lines = break_lines(f"抄送：{doc.cc}", cc_style, fonts, "抄送")
+        lines = _cc_lines(doc.cc, cc_style, fonts)
         for line in lines:
             line.indent += one
         rows.append((lines, len(lines) * BANJI_PITCH))
@@ -168,6 +205,30 @@ def _banji_rows(fonts: FontSet, doc: CircularDocument) -> list[tuple[list[Line],
     printed.indent = BLOCK_W - one - printed.width()
     rows.append(([printer, printed], BANJI_PITCH))
     return rows
+
+
+def _cc_lines(cc: str, style: Style, fonts: FontSet) -> list[Line]:
+    """Return 抄送 lines ending in 。, broken after a unit's separator (，、) so no unit name is split.
+
+    A unit name longer than a line is the one thing still broken inside.
+    """
+    units = [unit for unit in re.split(r"(?<=[，、,])", cc.strip().rstrip("。.；;，,、 ")) if unit] or [""]
+    units[-1] += "。"
+    texts: list[str] = []
+    current = "抄送："
+    for unit in units:
+        width = style.width - (style.indent if texts else 0)
+        if current != "抄送：" and current and measure(current + unit, style, fonts, "抄送") > width + 0.01:
+            texts.append(current)
+            current = unit
+        else:
+            current += unit
+    texts.append(current)
+    hanging = replace(style, first_indent=style.indent)
+    lines: list[Line] = []
+    for index, text in enumerate(texts):
+        lines += break_lines(text, style if index == 0 else hanging, fonts, "抄送")
+    return lines
 
 
 def banji_height(fonts: FontSet, doc: CircularDocument) -> float:

@@ -70,6 +70,8 @@ class CircularDocument:
     print_date: date | None = None  # 印发日期
     trace_line: str | None = None  # unobtrusive recipient line in the footer of each page
     draft: bool = False  # a draft carries a warning on every page that it is not for release
+    sealed: bool = True  # a copy that goes out without the seal (e.g. electronic) uses the unsealed layout
+    annotation: str | None = None  # 附注, e.g. 此件公开发布 (printed in parentheses under the date)
 
 
 @dataclass

@@ -18,6 +18,7 @@ def circular_texts(doc: CircularDocument) -> Iterator[tuple[str, str, str]]:
     for index, block in enumerate(doc.body, start=1):
         yield block.text, BLOCK_ROLE.get(block.kind, "fangsong"), f"正文第{index}段"
     yield doc.signature, "fangsong", "发文机关署名"
+    yield doc.annotation or "", "fangsong", "附注"
     yield doc.copy_number or "", "latin", "份号"
     yield doc.security or "", "heiti", "密级和保密期限"
     yield doc.urgency or "", "heiti", "紧急程度"
