@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 
 from flask import Flask
@@ -10,6 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .config import data_dir, instance_dir, load_config
+from .core.logs import configure_logging
 from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, login_manager, migrate
 
@@ -34,17 +34,6 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def configure_logging(app: Flask) -> None:
-    """Log to stdout with one format, at LOG_LEVEL."""
-    root = logging.getLogger()
-    if not any(getattr(h, "_inspection", False) for h in root.handlers):
-        handler = logging.StreamHandler(sys.stdout)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        handler._inspection = True  # type: ignore[attr-defined]
-        root.addHandler(handler)
-    root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
-
-
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """Turn on WAL, foreign keys and a busy timeout for every SQLite connection."""
@@ -66,10 +55,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)  # sign-in rate limits (inspection/auth/limits.py)
-    if app.config.get("TRUST_PROXY"):
+    if hops := int(app.config.get("TRUST_PROXY") or 0):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+        # The client is `hops` addresses back in X-Forwarded-For; scheme and host come from the nearest proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=1, x_host=1)  # type: ignore[method-assign]
     from .auth import loaders  # noqa: F401  (registers the user and token loaders)
     from . import models  # noqa: F401  (imports every model so metadata is complete)
     from .rectification import hooks as rectification_hooks

@@ -67,6 +67,18 @@ def _bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
 
 
+def _proxy_hops(name: str) -> int:
+    """Return how many reverse proxies stand in front of the app: a number 0-10 (true/false mean 1/0)."""
+    raw = os.environ.get(name, "").strip().lower()
+    if raw in {"", "0", "false", "no", "off"}:
+        return 0
+    if raw in {"true", "yes", "on"}:
+        return 1
+    if not raw.isdigit() or not 0 <= int(raw) <= 10:
+        raise ConfigError(f"{name} must be the number of reverse proxies in front of the app (0-10), got {raw!r}")
+    return int(raw)
+
+
 def _rate_limit(name: str, default: str) -> str:
     """Return a Flask-Limiter limit string such as "30 per minute; 300 per hour", checked now."""
     from limits import parse_many
@@ -191,5 +203,5 @@ def load_config(instance_path: Path) -> dict:
         "FONT_DIR": os.environ.get("FONT_DIR", ""),
         **{name: os.environ.get(name, "") for name in (
             "FONT_XIAOBIAOSONG", "FONT_FANGSONG", "FONT_HEITI", "FONT_KAITI", "FONT_LATIN", "FONT_LATIN_BOLD")},
-        "TRUST_PROXY": _bool("TRUST_PROXY", False),
+        "TRUST_PROXY": _proxy_hops("TRUST_PROXY"),  # proxies in front of the app (ProxyFix x_for)
     }

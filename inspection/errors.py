@@ -8,6 +8,8 @@ from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from .core.logs import current_request_id
+
 logger = logging.getLogger(__name__)
 
 # Stable machine-readable codes for HTTP statuses, used when no more specific code applies.
@@ -88,9 +90,11 @@ def error_response(status: int, code: str | None = None, message: str | None = N
     if status == 401 and request.path.startswith("/api/"):
         headers.setdefault("WWW-Authenticate", bearer_challenge())  # RFC 9110 15.5.2: a 401 must carry one
     if wants_json():
-        body = {"error": {"code": code, "message": message, "details": details or {}}}
+        body = {"error": {"code": code, "message": message, "details": details or {},
+                          "request_id": current_request_id()}}
         return jsonify(body), status, headers
-    return render_template("error.html", status=status, message=message), status, headers
+    return render_template("error.html", status=status, message=message,
+                           request_id=current_request_id()), status, headers
 
 
 def http_exception_headers(exc: HTTPException) -> dict[str, str]:
