@@ -8,6 +8,7 @@ put units in the county's official order: 排序号 (sort_order) first, then the
 from __future__ import annotations
 
 import logging
+import re
 
 from sqlalchemy import Select, func, or_, select
 
@@ -20,6 +21,7 @@ logger = logging.getLogger(__name__)
 NAME_MAX = 100
 SHORT_MAX = 40
 SORT_MIN, SORT_MAX = 0, 999_999
+_SPACES = re.compile("[ \t\r\n\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 KIND_BY_LABEL = {label: code for code, label in UNIT_KINDS.items()}
 
 
@@ -66,8 +68,11 @@ def next_sort_order() -> int:
 
 
 def normalise_name(value: str) -> str:
-    """Trim a unit name and drop whitespace (full-width U+3000 too) inside it; Latin words keep one space."""
-    words = (value or "").replace("\ufeff", "").split()
+    """Trim a unit name and drop spaces (full-width U+3000 too) inside it; Latin words keep one space.
+
+    Control characters are left in place for the text check to refuse (str.split would eat U+001C–U+001F).
+    """
+    words = [w for w in _SPACES.split((value or "").replace("\ufeff", "")) if w]
     text = words[0] if words else ""
     for word in words[1:]:
         text += " " + word if text[-1].isascii() and word[0].isascii() else word
