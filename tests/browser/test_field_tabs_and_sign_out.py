@@ -154,6 +154,11 @@ def test_tap_targets_labels_and_plain_words(crash_server, phone, tmp_path):
     page.evaluate("location.hash = '#/me'")
     page.wait_for_selector("#sign-out")
     assert "持久存储" not in page.inner_text("#view")
+    page.select_option("select[name=stall_seconds]", "60")  # 上传卡住多久后重试
+    poll(page, "async () => ((await (await import('/static/field/db.js')).kvGet('settings')) || {}).stall_seconds === 60")
+    page.uncheck("input[name=gps]")  # another setting keeps it
+    assert poll(page, "async () => { const s = await (await import('/static/field/db.js')).kvGet('settings');"
+                      " return s && s.gps === false && s; }")["stall_seconds"] == 60
 
     # 重新登录 on the expired-token banner stays one line (it wrapped one character per line).
     page.evaluate("""async () => {

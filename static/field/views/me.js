@@ -11,6 +11,9 @@ import { dialog, notice, screenHead, toast } from '../ui.js';
 import { bytes, clip, h, when } from '../util.js';
 import { config } from '../config.js';
 
+/** Change one of the phone's settings (kv `settings`), keeping the others. */
+const setting = async (key, value) => kvSet('settings', { ...((await kvGet('settings')) || {}), [key]: value });
+
 /** Render the settings screen. */
 export async function render(root, params, { session, rerender }) {
   const [settings, storage] = await Promise.all([kvGet('settings'), storageStatus().catch(() => null)]);
@@ -24,12 +27,10 @@ export async function render(root, params, { session, rerender }) {
     [['system', T.themeSystem], ['light', T.themeLight], ['dark', T.themeDark]].map(([value, label]) =>
       h('button', { type: 'button', 'aria-pressed': String(theme === value), dataset: { theme: value },
         onclick: () => { applyTheme(value); rerender(); } }, label))),
-  h('label.switch', h('input', { type: 'checkbox', checked: gps, onchange: async (e) => {
-    await kvSet('settings', { ...(settings || {}), gps: e.target.checked });
-  } }), T.gpsSetting),
-  h('label', T.stallSetting, h('select', { name: 'stall_seconds', onchange: async (e) => {
-    await kvSet('settings', { ...((await kvGet('settings')) || {}), stall_seconds: Number(e.target.value) });
-  } }, [15, 30, 60, 120].map((n) => h('option', { value: n, selected: n === ((settings && settings.stall_seconds) || 30) },
+  h('label.switch', h('input', { type: 'checkbox', name: 'gps', checked: gps,
+    onchange: (e) => setting('gps', e.target.checked) }), T.gpsSetting),
+  h('label', T.stallSetting, h('select', { name: 'stall_seconds',
+    onchange: (e) => setting('stall_seconds', Number(e.target.value)) }, [15, 30, 60, 120].map((n) => h('option', { value: n, selected: n === ((settings && settings.stall_seconds) || 30) },
     T.seconds(n)))))));
 
   const storageCard = h('section.card', h('h2', T.storage));
