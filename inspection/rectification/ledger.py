@@ -46,7 +46,7 @@ def ledger_rows(flt: ItemFilter, rule: ColourRule, *, batch: int = BATCH) -> Ite
                       .join(Unit, Unit.id == Item.unit_id).outerjoin(counts, counts.c.item_id == Item.id), rule)
     query = query.order_by(Unit.sort_order, Unit.id, Item.circular_id, Item.position, Item.id)
     number = 0
-    result = db.session.execute(query.execution_options(yield_per=batch))
+    result = db.session.connection().execution_options(yield_per=batch).execute(query)  # Core: no ORM rows
     for (_id, unit, problem, category, measures, leader, responsible, due, progress, status, closed_at,
          evidence) in result:
         number += 1
@@ -81,14 +81,30 @@ def write_ledger_xlsx(target: IO[bytes], rows: Iterator[list], figures: Sheet, *
     return write_workbook(target, [sheet, figures], title=title)[0]
 
 
-def csv_value(value):
-    """Format a value for CSV: dates as YYYY-MM-DD; text Excel would run as a formula is quoted."""
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()[:10]
-    if isinstance(value, str):
+TEXT_COLUMNS = tuple(i for i, c in enumerate(COLUMNS) if c.kind in ("text", "wrap"))
+DATE_COLUMNS = tuple(i for i, c in enumerate(COLUMNS) if c.kind == "date")
+
+
+FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+def csv_text(value: str) -> str:
+    """Clean text for CSV; text Excel would run as a formula is quoted with an apostrophe."""
+    if not value.isprintable():
         value = clean_text(value)
-        return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-    return "" if value is None else value
+    return "'" + value if value[:1] in FORMULA_STARTS else value
+
+
+def csv_row(row: list) -> list:
+    """Format one ledger row (a fresh list from ledger_rows) for CSV in place: text cleaned and guarded,
+    dates as YYYY-MM-DD, empty for none."""
+    out = row
+    for i in TEXT_COLUMNS:
+        if out[i]:
+            out[i] = csv_text(out[i])
+    for i in DATE_COLUMNS:
+        out[i] = out[i].isoformat() if out[i] is not None else ""
+    return out
 
 
 def csv_chunks(rows: Iterator[list], *, rows_per_chunk: int = 500) -> Iterator[bytes]:
@@ -98,7 +114,7 @@ def csv_chunks(rows: Iterator[list], *, rows_per_chunk: int = 500) -> Iterator[b
     buffer.write("\ufeff")
     writer.writerow([c.header for c in COLUMNS])
     for n, row in enumerate(rows, start=1):
-        writer.writerow([csv_value(v) for v in row])
+        writer.writerow(csv_row(row))
         if n % rows_per_chunk == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

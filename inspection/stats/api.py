@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..auth.access import roles_required
 from ..errors import ApiError
+from ..rectification.numbers import figures_payload
 from .filters import FindingFilter
 from .paragraph import statistics_paragraph
 from .queries import Statistics, statistics, visible_campaign
@@ -26,7 +27,8 @@ def payload(stats: Statistics, paragraph: str) -> dict:
             "units_with_problems_percent": stats.units_with_problems_tenths / 10, "teams": stats.teams,
             "persons_total": stats.persons_total, "by_unit": stats.by_unit, "by_category": stats.by_category,
             "by_item": stats.by_item, "by_cadre_level": stats.by_cadre_level, "by_team": stats.by_team,
-            "trend": stats.trend, "paragraph": paragraph}
+            "trend": stats.trend, "paragraph": paragraph,
+            "rectification": figures_payload(stats.rectification) if stats.rectification else None}
 
 
 @bp.get("/stats")

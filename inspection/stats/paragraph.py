@@ -15,6 +15,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from ..core.dates import date_cn
+from ..rectification.numbers import rectification_sentence
 from .queries import Share, Statistics
 from .shares import format_tenths
 
@@ -61,7 +62,7 @@ def statistics_paragraph(stats: Statistics) -> str:
     if stats.units_visited:
         opening += f"共暗访检查{stats.units_visited}个单位，"
     if stats.total == 0:
-        return opening + ("未发现问题。" if opening else "暂无已确认的问题。")
+        return opening + ("未发现问题。" if opening else "暂无已确认的问题。") + _rectification(stats)
     found = "发现问题" if stats.units_visited else "共发现问题"
     sentences = [f"{opening}{found}{stats.total}个，涉及{stats.units_with_problems}个单位。"]
     units = group_equal_counts(stats.by_unit, "个")
@@ -73,4 +74,9 @@ def statistics_paragraph(stats: Statistics) -> str:
     if stats.persons_total:
         levels = _with_shares(stats.by_cadre_level, "", "人")
         sentences.append(f"涉及人员{stats.persons_total}人，其中{levels}。")
-    return "".join(sentences)
+    return "".join(sentences) + _rectification(stats)
+
+
+def _rectification(stats: Statistics) -> str:
+    """The 整改 sentence (截至X月X日，通报的X个问题已整改销号X个…), when circulars in scope have items."""
+    return rectification_sentence(stats.rectification) if stats.rectification else ""

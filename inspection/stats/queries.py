@@ -13,11 +13,13 @@ from sqlalchemy import distinct, func, select
 
 from ..campaigns.models import Campaign, Team
 from ..checklists.models import ChecklistItem
-from ..core.dates import date_cn
+from ..core.dates import date_cn, today_cst
 from ..extensions import db
 from ..findings.models import CADRE_LEVELS, CATEGORIES, Finding, InvolvedPerson
 from ..units.models import Unit
 from ..units.services import official_order
+from ..rectification.deadlines import ColourRule
+from ..rectification.numbers import RectificationFigures, Scope, figures
 from ..visits.models import Visit
 from .filters import FindingFilter, finding_conditions, visit_conditions
 from .scope import statistics_campaigns_query, statistics_filter
@@ -77,6 +79,7 @@ class Statistics:
     by_cadre_level: list[Share] = field(default_factory=list)
     by_team: list[Share] = field(default_factory=list)
     trend: list[TrendPoint] = field(default_factory=list)
+    rectification: RectificationFigures | None = None  # 整改 of the circulars in scope
 
     @property
     def scope_text(self) -> str:
@@ -249,4 +252,11 @@ def statistics(flt: FindingFilter, user, *, campaign: Campaign | None = None,
     stats.units_visited, stats.teams = visit_counts(flt, user)
     if with_trend:
         stats.trend = trend(flt, user)
+    stats.rectification = rectification_figures(flt)
     return stats
+
+
+def rectification_figures(flt: FindingFilter) -> RectificationFigures:
+    """Work out the 整改 figures of the circulars in the filter's campaign, unit and category, as of today."""
+    scope = Scope(campaign_id=flt.campaign_id, unit_id=flt.unit_id, category=flt.category)
+    return figures(scope, ColourRule(today=today_cst()))

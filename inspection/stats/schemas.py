@@ -2,6 +2,7 @@
 from marshmallow import fields
 
 from ..core.schemas import Schema
+from ..rectification.schemas import RectificationStatsSchema
 
 
 class ShareSchema(Schema):
@@ -55,4 +56,5 @@ class StatsSchema(Schema):
     by_cadre_level = fields.List(fields.Nested(ShareSchema), dump_only=True)
     by_team = fields.List(fields.Nested(ShareSchema), dump_only=True)
     trend = fields.List(fields.Nested(TrendPointSchema), dump_only=True)
+    rectification = fields.Nested(RectificationStatsSchema, dump_only=True, allow_none=True)
     paragraph = fields.String(dump_only=True)
