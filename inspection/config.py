@@ -182,6 +182,7 @@ def load_config(instance_path: Path) -> dict:
         "UPLOAD_EXPIRY_HOURS": _int("UPLOAD_EXPIRY_HOURS", 168, minimum=1),  # purge untouched uploads after
         "PHOTO_TIME_WINDOW_MINUTES": _int("PHOTO_TIME_WINDOW_MINUTES", 120, minimum=0),  # review flag: photo vs visit
         "PHOTO_DISTANCE_METERS": _int("PHOTO_DISTANCE_METERS", 1000, minimum=1),  # review flag: photo vs unit
+        "WATERMARK": _bool("WATERMARK", False),  # 水印 band (time, unit, place, team) on display and print copies
         "MAX_CONTENT_LENGTH": _int("MAX_PHOTO_BYTES", 15 * 1024 * 1024, minimum=1024) + 1024 * 1024,
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask import current_app
+
 from ..core.dates import datetime_cn
 from ..pdf.document import PhotoEntry
+from ..pdf.fonts import font_options
 from .storage import variant_path
+from .watermark import watermarked_path
 
 
 def problem_caption(finding) -> str:
@@ -28,6 +32,8 @@ def photo_entries(findings: list, photo_dir: str | Path) -> tuple[list[PhotoEntr
             if link.photo is None or not path.exists():
                 missing += 1
                 continue
+            if current_app.config.get("WATERMARK"):  # the 水印 band of this finding, drawn on a copy
+                path = watermarked_path(photo_dir, finding, link.photo, font_options(current_app.config))
             taken = link.taken_at or link.photo.exif_taken_at or finding.occurred_at
             entries.append(PhotoEntry(path=str(path), unit=finding.unit.name if finding.unit else "",
                                       taken_at=datetime_cn(taken),

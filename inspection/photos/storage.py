@@ -44,6 +44,7 @@ def delete_files(photo_dir: str | Path, sha256: str) -> None:
     """Remove every file of a photo, print copies made for circulars too (used when purging unclaimed uploads)."""
     for variant in VARIANTS:
         path = variant_path(photo_dir, sha256, variant)
-        for copy in path.parent.glob(f"{path.name}.print-*.jpg"):
-            copy.unlink(missing_ok=True)
+        for pattern in (f"{path.name}.print-*.jpg", f"{path.name}.wm-*.jpg"):  # print and 水印 copies
+            for copy in path.parent.glob(pattern):
+                copy.unlink(missing_ok=True)
         path.unlink(missing_ok=True)

@@ -3,13 +3,18 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, send_file
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..auth.access import hidden_404, roles_required
-from ..auth.roles import ADMIN, COORDINATOR, INSPECTOR, REVIEWER
+from ..auth.roles import ADMIN, COMMISSION, COORDINATOR, INSPECTOR, REVIEWER
+from ..campaigns.visibility import findings_filter
 from ..extensions import db
+from ..findings.models import Finding, FindingPhoto
+from ..pdf.fonts import font_options
 from .models import Photo
-from .possession import visible_photos
+from .possession import standing, visible_photos
 from .storage import SHA256_RE, VARIANTS, variant_path
+from .watermark import watermarked_path
 
 bp = Blueprint("photos", __name__, url_prefix="/photos")
 
@@ -43,6 +48,10 @@ def file(sha256: str, variant: str):
     path = variant_path(current_app.config["PHOTO_DIR"], sha256, stored)
     if not path.exists():
         hidden_404()
+    if variant == "display" and not photo.is_media and current_app.config["WATERMARK"]:
+        finding = band_finding(current_user, sha256)
+        if finding is not None:  # a photo no finding names yet has no unit or team to print
+            path = watermarked_path(current_app.config["PHOTO_DIR"], finding, photo, font_options(current_app.config))
     mime = photo.mime if stored == "original" else "image/jpeg"
     extension = EXTENSIONS.get(mime, "bin")
     response = send_file(path, mimetype=mime, conditional=True, as_attachment=variant == "original",
@@ -50,3 +59,12 @@ def file(sha256: str, variant: str):
     response.headers["Cache-Control"] = PHOTO_CACHE_CONTROL
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def band_finding(user, sha256: str):
+    """The finding whose 水印 band a photo carries for this user: the first one naming it that they may see."""
+    query = (select(Finding).join(FindingPhoto, FindingPhoto.finding_id == Finding.id)
+             .where(FindingPhoto.sha256 == sha256).order_by(Finding.created_at, Finding.id).limit(1))
+    if user.role not in COMMISSION:
+        query = query.where(findings_filter(user, Finding), standing())
+    return db.session.scalars(query).first()
