@@ -25,6 +25,7 @@ from ..rectification.helpers import issue_sample, pdf_bytes
 from .conftest import LiveServer
 from .live import ROOT
 from .pages import desk_page, follow
+from .test_a11y import serious_violations
 from .screenshots import sheet_photo
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
@@ -128,6 +129,7 @@ def test_liaison_submits_reviewer_returns_liaison_resubmits_reviewer_closes(brow
     assert "红色（逾期）" in overdue.inner_text() and "已逾期1天" in overdue.inner_text()
     assert "1个整改事项已逾期" in page.inner_text(".rect-reminder")
     assert _fits_the_phone(page)
+    assert serious_violations(page) == ""
     _shoot(page, "liaison-inbox", full=True)
 
     follow(page, lambda: row.locator("a.rect-item-link").click())
@@ -151,6 +153,7 @@ def test_liaison_submits_reviewer_returns_liaison_resubmits_reviewer_closes(brow
     assert "签到册照片不清晰" in alert.inner_text()
     assert page.input_value("textarea[name=measures]") == "修订考勤制度，每日公示签到情况"
     assert _fits_the_phone(page)
+    assert serious_violations(page) == ""
     _shoot(page, "liaison-returned")
     page.fill("textarea[name=progress]", "已补充近一周签到记录")
     sheet_photo(photo, seed=4)
@@ -163,6 +166,11 @@ def test_liaison_submits_reviewer_returns_liaison_resubmits_reviewer_closes(brow
     assert _item_status(rect_server, item_id) == "closed"
     page.reload()
     assert "已销号" in page.inner_text("main") and "整改到位，同意销号" in page.inner_text("main")
+    assert serious_violations(page) == ""
+    follow(page, lambda: page.click("text=全部整改事项"))
+    follow(page, lambda: page.click("a.button:has-text('整改报告')"))
+    assert "还有1项未报送" in page.inner_text("main") and _fits_the_phone(page)
+    assert serious_violations(page) == ""
 
 
 def test_typed_text_survives_a_sign_out_and_is_cleared_once_saved(rect_server, liaison_phone):
