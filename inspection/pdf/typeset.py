@@ -6,8 +6,9 @@ standard asks for; this module measures and breaks lines itself and draws them w
 Spacing lives between tokens: a Latin or digit run ("9:45", "2026") keeps its natural spacing and
 justification only moves the gaps around it. A closing punctuation mark that would start the next line
 is kept at the end of this one, as Word and WPS do: its blank half is compressed and, if that is not
-enough, the gaps of the line close up a little (at most MAX_GAP_SQUEEZE em each). Only when even that
-cannot make room does the previous character go down with it.
+enough, the marks earlier on the line and then its gaps close up a little (at most MAX_GAP_SQUEEZE em
+each). A number or Latin word that just misses the line end is kept the same way rather than leaving the
+line loose. Only when even that cannot make room does the previous character go down with it.
 """
 from __future__ import annotations
 
@@ -185,27 +186,37 @@ def _room(token: Token, size: float) -> float:
     return max(0.0, min(blank, MAX_PUNCT_SQUEEZE * size))
 
 
-def _keep_closing(current: list[Token], tokens: list[Token], i: int, x: float, available: float,
-                  style: Style) -> list[Token] | None:
-    """Return the closing marks from tokens[i] on, compressed to fit the line's end, or None if they cannot."""
+def _keep_on_line(current: list[Token], tokens: list[Token], i: int, x: float, available: float,
+                  style: Style) -> tuple[list[Token], int] | None:
+    """Fit tokens[i] (a closing mark, or a number or Latin word with the marks after it) on the line.
+
+    Returns the line's tokens, with marks compressed (the run's own, then those earlier on the line, from
+    the end backwards) and the rest left to the gaps (_finish), and how many tokens it took; None if even
+    that cannot make room. A CJK character is never squeezed in: the grid keeps 28 to a line.
+    """
     end = i
+    if tokens[i].text not in SQUEEZABLE:
+        if not (tokens[i].chars > 1 or tokens[i].text.isdigit()):
+            return None
+        end += 1
     while end < len(tokens) and tokens[end].text in SQUEEZABLE:
         end += 1
-    if end == i or (end < len(tokens) and tokens[end].text[0] in NO_LINE_START):
+    if end == i or (end < len(tokens) and glued(tokens[end - 1], tokens[end])):
         return None
-    run = tokens[i:end]
+    line = current + tokens[i:end]
     cs = style.char_space
-    need = x + sum(_advance(t, cs) for t in run) - cs - available
-    rooms = [_room(t, style.size) for t in run]
-    gaps = len(current) + len(run) - 1
-    if need > sum(rooms) + gaps * MAX_GAP_SQUEEZE * style.size:
+    need = x + sum(_advance(t, cs) for t in tokens[i:end]) - cs - available
+    rooms = [_room(t, style.size) for t in line]
+    if need > sum(rooms) + (len(line) - 1) * MAX_GAP_SQUEEZE * style.size:
         return None
-    kept = []
-    for token, room in zip(reversed(run), reversed(rooms)):
-        squeeze = min(room, max(need, 0.0))
-        need -= squeeze
-        kept.insert(0, replace(token, squeeze=squeeze))
-    return kept  # what is still needed comes from the gaps (_finish)
+    for index in range(len(line) - 1, -1, -1):
+        if need <= 0:
+            break
+        if rooms[index]:
+            squeeze = min(rooms[index], need)
+            line[index] = replace(line[index], squeeze=squeeze)
+            need -= squeeze
+    return line, end - i
 
 
 def break_lines(text: str, style: Style, fonts: FontSet, where: str) -> list[Line]:
@@ -222,12 +233,12 @@ def break_lines(text: str, style: Style, fonts: FontSet, where: str) -> list[Lin
         token = tokens[i]
         available = style.width - indent
         if current and x + _advance(token, cs) - cs > available + tolerance:
-            kept = _keep_closing(current, tokens, i, x, available, style)
+            kept = _keep_on_line(current, tokens, i, x, available, style)
             if kept is not None:
-                i += len(kept)
+                i += kept[1]
                 while i < len(tokens) and tokens[i].text == " ":
                     i += 1
-                lines.append(_finish(current + kept, indent, style, last=i >= len(tokens)))
+                lines.append(_finish(kept[0], indent, style, last=i >= len(tokens)))
                 current, indent, x = [], style.indent, 0.0
                 if i >= len(tokens):
                     return lines

@@ -126,3 +126,13 @@ def test_heading_is_kept_with_the_next_line():
     texts = [op[1].text for op in flow.pages[1].ops]
     assert texts == ["一、基本情况", "字" * 10]
     assert not flow.pages[0].ops
+
+
+def test_a_number_that_just_misses_the_line_end_is_kept_by_compressing_the_marks_before_it():
+    text = "其中，考勤管理问题7个，占38.9%；在岗在位问题6个，占33.3%；请销假管理问题5个。"
+    lines = break_lines(text, BODY, fontset(), "测试")
+    assert lines[0].text.endswith("占33.3%；")  # not 占 alone at the end and a loose line
+    assert abs(lines[0].width() - BLOCK_W) < 0.01
+    assert BODY.char_space - lines[0].char_space <= 16 / 32 + 1e-9
+    assert all(t.squeeze <= 8.0 for t in lines[0].tokens)
+    assert {t.text for t in lines[0].tokens if t.squeeze} <= set("，；、。")
