@@ -11,6 +11,7 @@ import { ACCEPTED, isPending } from './state.js';
 import { now, uuid } from './util.js';
 import { config } from './config.js';
 import { pullChanges } from './changes.js';
+import { current } from './bootstrap.js';
 import { invalidateSession, loadSession } from './session.js';
 
 const BOOTSTRAP_MAX_AGE = 10 * 60 * 1000;
@@ -77,6 +78,7 @@ async function run(manual) {
   const session = await loadSession();
   if (!session || !session.token || session.invalid) return false;
   clearTimeout(retryTimer);
+  await current();  // the server's limits (which upload a photo takes), whichever screen is open
   report({ ...idle(), running: true, phase: 'records' });
   try {
     const deferred = await pushRecords(manual);  // a server failure on records: photos and pulls still go
