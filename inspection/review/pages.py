@@ -12,6 +12,7 @@ from ..extensions import db
 from ..findings.models import CADRE_LEVELS, SEVERITIES, Finding
 from ..stats.filters import STATUS_CHOICES, FindingFilter
 from . import queries
+from .history import history_lines
 from .plausibility import finding_flags
 from .services import CHOICE_LABELS, DECIDABLE, REOPENABLE, field_label
 
@@ -56,7 +57,7 @@ def render_finding(finding: Finding, flt: FindingFilter, *, error: str | None = 
         "review/finding.html", f=finding, flt=flt, args=flt.to_args(), prev=prev, next=nxt, error=error,
         form=form or {}, answer=queries.visit_answer(finding), photos=queries.photo_rows(finding),
         visit_conflicts=queries.visit_conflicts(finding),
-        progress=queries.photo_progress(finding), history=queries.history(finding),
+        progress=queries.photo_progress(finding), history=history_lines(queries.history(finding), show_value),
         reviews=queries.reviews(finding), candidates=queries.duplicate_candidates(finding),
         merged_from=queries.merged_from(finding), items=queries.checklist_items(finding),
         categories=category_choices(), levels=CADRE_LEVELS, severities=SEVERITIES,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ..campaigns.models import Target
 from ..campaigns.visibility import can_write_for_target
 from ..extensions import db
-from ..findings.models import CATEGORIES, Finding, FindingPhoto, InvolvedPerson
+from ..findings.models import CATEGORIES, FINDING_FIELD_LABELS, Finding, FindingPhoto, InvolvedPerson
 from .changes import emit_finding_change
 from .context import ApplyContext, Outcome, Place, RecordRejected, forbidden, invalid
 from .merge import base_data, bump, conflict_entry, flatten, iso, merge, unflatten
@@ -184,7 +184,10 @@ def _write(ctx: ApplyContext, finding: Finding, current: dict, incoming: dict, a
     version = bump(finding, keys, new, "finding")
     before = {name: current[name] for name in names}
     after = {name: new[name] for name in names}
-    ctx.audit("finding.sync_update", "finding", finding.id, "同步修改问题：" + "、".join(names),
+    if "status" in keys:  # listed in the history: 需补充 → 待审核
+        before["status"], after["status"] = "returned", finding.status
+    labels = "、".join(FINDING_FIELD_LABELS.get(name, name) for name in names)
+    ctx.audit("finding.sync_update", "finding", finding.id, "同步修改问题：" + labels,
               before=before, after={**after, "version": version, "device": ctx.device_id})
     emit_finding_change(finding, "edited", {"fields": after, "version": version, "status": finding.status,
                                             "source": "sync", "device": ctx.device_id})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from inspection.audit.labels import ACTION_LABELS, ENTITY_LABELS, FIELD_LABELS
@@ -61,3 +62,20 @@ def test_literal_snapshot_fields_have_labels():
     """Keys written literally into before/after snapshots are shown by name in the diff table."""
     missing = {key for *_, call in _audit_calls() for key in _dict_keys(call) if key not in FIELD_LABELS}
     assert missing == set()
+
+
+def _entity_is_finding(entity) -> bool:
+    return isinstance(entity, ast.Constant) and entity.value == "finding"
+
+
+def test_every_finding_history_line_is_chinese():
+    """The review desk's 处理记录 (review/history.py) names in Chinese every key a finding's event can hold:
+    literal snapshot keys, the synced fields a phone's edit lists, its version and device, a photo."""
+    from inspection.review.history import history_label
+
+    keys = {key for _, action, entity, call in _audit_calls() if _entity_is_finding(entity)
+            for key in _dict_keys(call)}
+    keys |= {"visit_id", "item_code", "category", "description", "occurred_at", "location", "severity",  # synced
+             "persons", "photos", "status", "version", "device", "photo:" + "0" * 64}
+    latin = {key: history_label(key) for key in keys if re.search("[A-Za-z]", history_label(key))}
+    assert len(keys) > 15 and latin == {}
