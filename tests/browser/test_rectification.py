@@ -181,8 +181,9 @@ def test_typed_text_survives_a_sign_out_and_is_cleared_once_saved(rect_server, l
     page.context.clear_cookies()  # the session is gone, as after the idle sign-out
     follow(page, lambda: page.click("button[value=save]"))
     assert "/login" in page.url
+    assert "登录已过期" in page.inner_text("main")
     _sign_in(page, "liaison1")
-    page.goto(f"/rectification/mine/{item_id}")  # where the liaison goes back to, whatever sign-in offered
+    assert page.url.endswith(f"/rectification/mine/{item_id}")  # sign-in leads back to the form
     page.wait_for_selector("html[data-rect-drafts=ready]")
     assert page.input_value("textarea[name=measures]") == "在手机上写了很久的整改措施"
     assert page.locator(".rect-restored").count() == 1
