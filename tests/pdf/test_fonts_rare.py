@@ -8,13 +8,13 @@ from html import unescape
 import pytest
 from PIL import Image
 
-from inspection.pdf import build_circular, check_glyphs
+from inspection.pdf import build_circular, build_visit_report, check_glyphs
 from inspection.pdf.document import Block
 from inspection.pdf.fonts import fontset
 
 from . import pdftools as pt
 from .pdftools import needs_poppler
-from .samples import PLAIN, body_blocks, circular
+from .samples import PLAIN, body_blocks, circular, visit_report
 
 EXT_A, EXT_B = "䶮", "𠮷"  # U+4DAE (Extension A), U+20BB7 (Extension B), both seen in 户籍 names
 # role → the family name fontprep gave the shipped face (what pdffonts prints after the subset tag)
@@ -116,3 +116,11 @@ def test_page_number_dash_height_is_read_from_the_latin_face():
     fonts = fontset()
     assert fonts.glyph_middle("latin", "—") == pytest.approx(0.2675, abs=0.001)
     assert fonts.glyph_middle("latin", "1") == pytest.approx(0.3685, abs=0.001)
+
+
+@needs_poppler
+def test_extension_names_print_on_the_visit_report(tmp_path):
+    report = visit_report([])
+    report.findings[0].persons[0].name = f"王{EXT_A}{EXT_B}"
+    path = pt.write(tmp_path, build_visit_report(report))
+    assert f"王{EXT_A}{EXT_B}" in pt.text(path)
