@@ -122,3 +122,14 @@ def test_a_recording_over_the_media_limit_by_its_content_is_413(app, world, toke
     refused = send(client, h1, location, data, 0)
     assert (refused.status_code, refused.get_json()["error"]["code"]) == (413, "too_large")
     assert partial_files(app) == []
+
+
+def test_one_patch_larger_than_the_apps_request_limit_is_accepted_on_the_upload(app, world, token_for):
+    client = app.test_client()
+    h1 = token_for("inspector1")
+    data = recording(size=app.config["MAX_CONTENT_LENGTH"] + 3 * 1024 * 1024)  # tuspy's default: one PATCH
+    location = create(client, h1, data, content_type="video/mp4").headers["Location"]
+    answer = send(client, h1, location, data, 0)
+    assert answer.status_code == 204 and answer.headers["Upload-Offset"] == str(len(data))
+    db.session.rollback()
+    assert db.session.get(Photo, hashlib.sha256(data).hexdigest()).size == len(data)
