@@ -27,6 +27,7 @@ from ..units.models import Unit
 from ..visits.models import ChecklistAnswer, Visit
 from . import data
 from .photos import draw_photo
+from .timeline import order_demo_units, settle_demo_times
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ def load_demo(*, password: str, photo_dir: str, max_bytes: int, max_pixels: int)
     units = {short: Unit(name=name, short_name=short, kind=kind) for name, short, kind in data.UNITS}
     db.session.add_all(units.values())
     db.session.flush()
+    order_demo_units(units)  # 排序号: 各乡镇 first, then 县直各单位
     users = {}
     for username, role, display in STAFF:
         users[username] = create_user(username, password, role, display_name=display, check_strength=False)
@@ -106,6 +108,7 @@ def load_demo(*, password: str, photo_dir: str, max_bytes: int, max_pixels: int)
     load_demo_rectification(issued, reviewer=users["reviewer"], liaisons=liaisons, photo_dir=photo_dir,
                             limits={"max_bytes": max_bytes, "max_pixels": max_pixels})
     create_demo_circular(db.session.get(Campaign, current), users["reviewer"])
+    settle_demo_times()  # 提交时间, 签收 and the like when they would have happened, not when the demo loaded
     record(users["admin"], "demo.load", "system", "", "载入示例县演示数据")
     db.session.flush()
     findings = db.session.scalar(select(func.count()).select_from(Finding))
