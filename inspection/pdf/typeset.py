@@ -30,7 +30,7 @@ LATIN_WORD = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst
 SQUEEZABLE = frozenset("，。、：；？！）》」』〕】〗〉”’")
 MAX_PUNCT_SQUEEZE = 0.5  # em: a compressed mark keeps at least half its cell
 INK_MARGIN = 0.05  # em kept clear to the right of a compressed mark's ink
-UNIT_AFTER_NUMBER = frozenset("年月日时分秒号")  # 18日, 9时: a number keeps its unit on its line
+UNIT_AFTER_NUMBER = frozenset("年月日时分秒号个名人次项件起家本处条批")  # 18日, 2名: a number keeps its unit
 MAX_GAP_SQUEEZE = 1 / 32  # em: how much each gap of a line may close up to keep a closing mark on it
 
 
@@ -190,9 +190,9 @@ def _keep_on_line(current: list[Token], tokens: list[Token], i: int, x: float, a
                   style: Style) -> tuple[list[Token], int] | None:
     """Fit tokens[i] (a closing mark, or a number or Latin word with the marks after it) on the line.
 
-    Returns the line's tokens, with marks compressed (the run's own, then those earlier on the line, from
-    the end backwards) and the rest left to the gaps (_finish), and how many tokens it took; None if even
-    that cannot make room. A CJK character is never squeezed in: the grid keeps 28 to a line.
+    Returns the line's tokens, with marks compressed (the run's own; then the gaps close up, in _finish;
+    marks earlier on the line only for what the gaps cannot take), and how many tokens it took; None if
+    even that cannot make room. A CJK character is never squeezed in: the grid keeps 28 to a line.
     """
     end = i
     if tokens[i].text not in SQUEEZABLE:
@@ -207,13 +207,17 @@ def _keep_on_line(current: list[Token], tokens: list[Token], i: int, x: float, a
     cs = style.char_space
     need = x + sum(_advance(t, cs) for t in tokens[i:end]) - cs - available
     rooms = [_room(t, style.size) for t in line]
-    if need > sum(rooms) + (len(line) - 1) * MAX_GAP_SQUEEZE * style.size:
+    gaps = (len(line) - 1) * MAX_GAP_SQUEEZE * style.size
+    if need > sum(rooms) + gaps:
         return None
+    # the run's own marks first, then the gaps (left to _finish), and only then marks earlier on the line
     for index in range(len(line) - 1, -1, -1):
         if need <= 0:
             break
+        if index < len(current) and need <= gaps:
+            break
         if rooms[index]:
-            squeeze = min(rooms[index], need)
+            squeeze = min(rooms[index], need if index >= len(current) else need - gaps)
             line[index] = replace(line[index], squeeze=squeeze)
             need -= squeeze
     return line, end - i

@@ -136,3 +136,9 @@ def test_a_number_that_just_misses_the_line_end_is_kept_by_compressing_the_marks
     assert BODY.char_space - lines[0].char_space <= 16 / 32 + 1e-9
     assert all(t.squeeze <= 8.0 for t in lines[0].tokens)
     assert {t.text for t in lines[0].tokens if t.squeeze} <= set("，；、。")
+
+
+def test_a_number_keeps_its_unit_on_its_line():
+    lines = break_lines("字" * 26 + "，2名工作人员", BODY, fontset(), "测试")
+    assert all(not line.text.endswith("2") for line in lines)
+    assert lines[1].text.startswith("2名")
