@@ -31,9 +31,9 @@ FINDINGS = [
 ]
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    """Return the shipped 仿宋 substitute for drawing on the sample photos."""
-    with open(shipped_source("fangsong").path, "rb") as handle:
+def _font(size: int, role: str = "fangsong") -> ImageFont.FreeTypeFont:
+    """Return a shipped face for drawing on the sample photos (names are signed: 楷体, which has all of GBK)."""
+    with open(shipped_source(role).path, "rb") as handle:
         return ImageFont.truetype(io.BytesIO(gzip.decompress(handle.read())), size)
 
 
@@ -42,7 +42,7 @@ def sample_photo(path: Path, unit: str, seed: int) -> None:
     image = Image.new("RGB", (1600, 1200), (120 + seed * 9, 92, 70))
     draw = ImageDraw.Draw(image)
     draw.polygon([(260, 90), (1380, 140), (1330, 1130), (200, 1080)], fill=(246, 244, 236))
-    font, small = _font(46), _font(34)
+    font, small, hand = _font(46), _font(34), _font(46, "kaiti")
     draw.text((420, 160), f"{unit} 签到册", font=font, fill=(30, 30, 30))
     names = ["王堃", "李玥", "赵珺", "刘赟", "陈昇", "周镕", "吴磊", "郑洁"]
     for row in range(9):
@@ -50,7 +50,7 @@ def sample_photo(path: Path, unit: str, seed: int) -> None:
         draw.line([(250, y), (1340, y + 10)], fill=(90, 90, 90), width=3)
         if row:
             draw.text((300, y - 66), f"{row}", font=small, fill=(40, 40, 40))
-            draw.text((420, y - 70), names[(row + seed) % len(names)], font=font, fill=(20, 30, 120))
+            draw.text((420, y - 70), names[(row + seed) % len(names)], font=hand, fill=(20, 30, 120))
             draw.text((820, y - 66), f"8:{(row * 7 + seed) % 60:02d}", font=small, fill=(20, 30, 120))
     image.save(path, "JPEG", quality=88)
 
@@ -86,8 +86,11 @@ def sample_document(photo_dir: Path, draft: bool = False) -> CircularDocument:
         path = photo_dir / f"photo-{i}.jpg"
         sample_photo(path, unit, i)
         photos.append(PhotoEntry(str(path), unit, f"2026年{when}", place, problem))
-    table = Table(["序号", "单位", "时间", "问题"], [[str(i), u, f"2026年{w}", p] for i, (u, w, p, _x) in
-                                                     enumerate(FINDINGS, start=1)], [1, 3.2, 3, 6.5])
+    categories = ("考勤管理", "在岗在位", "请销假管理", "公务用车", "工作作风")
+    persons = ("王堃（办公室副主任）、李玥（科员）", "张喆昇（股长）", "", "刘赟（驾驶员）", "赵珺、陈昇（科员）")
+    table = Table(["序号", "单位", "时间", "地点", "问题类别", "问题描述", "涉及人员"],
+                  [[str(i), u, w, x, categories[i - 1], p, persons[i - 1]]
+                   for i, (u, w, p, x) in enumerate(FINDINGS, start=1)])  # 7 columns: set landscape, as issued
     return CircularDocument(
         organ_mark="中共示例县纪律检查委员会办公室", doc_number="示纪办通〔2026〕7号",
         title="关于2026年第三批“三查三治”纪律作风明察暗访情况的通报", recipients="各乡镇党委、县直各单位：",
