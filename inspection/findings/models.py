@@ -15,7 +15,8 @@ SEVERITIES = {"minor": "一般", "moderate": "较重", "serious": "严重"}
 # What people call a finding's fields and merge keys: the review desk, its history and the audit log.
 FINDING_FIELD_LABELS = {"description": "问题描述", "category": "问题类别", "location": "地点", "severity": "严重程度",
                         "item_id": "检查事项", "item_code": "检查事项", "persons": "涉及人员", "occurred_at": "发现时间",
-                        "status": "状态", "review_note": "审核意见", "photos": "照片"}
+                        "status": "状态", "review_note": "审核意见", "photos": "照片",
+                        "reply": "补充说明"}
 
 FINDING_STATUSES = {
     "pending_visit": "待关联到访记录",
@@ -72,6 +73,9 @@ class Finding(db.Model):
     conflicts: Mapped[dict] = mapped_column(JSON, default=dict)  # field -> {"server", "phone", "device", "at"}
     original: Mapped[dict] = mapped_column(JSON, default=dict)  # the team's first submission, kept for review
     review_note: Mapped[str] = mapped_column(Text, default="")
+    reply: Mapped[str | None] = mapped_column(Text)  # the team's 补充说明 to a 需补充 question
+    reply_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reply_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     merged_into_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("findings.id"))
@@ -86,6 +90,7 @@ class Finding(db.Model):
     item = relationship("ChecklistItem")
     created_by = relationship("User", foreign_keys=[created_by_id])
     reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
+    reply_by = relationship("User", foreign_keys=[reply_by_id])
     merged_into = relationship("Finding", remote_side=[id])
     persons = relationship("InvolvedPerson", back_populates="finding", cascade="all, delete-orphan",
                            order_by="InvolvedPerson.position")
