@@ -23,9 +23,13 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玲红建国志"
 REASONS = ("家中有事", "身体不适，前往医院就诊", "孩子学校开家长会", "办理个人证件", "陪同家人就医")
 FORMS = (("车", "公务用车使用登记表", ("日期", "车号", "用车事由", "驾驶人")),
-         ("接待", "公务接待审批单", ("日期", "来宾单位", "人数", "经办人")),
+         ("接待|吃喝|饮酒", "公务接待审批单", ("日期", "来宾单位", "人数", "经办人")),
+         ("津补贴|福利", "津补贴发放登记表", ("月份", "项目", "金额（元）", "领取人")),
+         ("礼品|礼金", "礼品礼金登记表", ("日期", "赠送单位", "物品", "经办人")),
          ("费", "费用报销登记表", ("日期", "事由", "金额（元）", "经办人")),
-         ("用房", "办公用房使用情况登记表", ("房间号", "使用人", "面积（㎡）", "备注")))
+         ("用房|家具", "办公用房使用情况登记表", ("房间号", "使用人", "面积（㎡）", "备注")),
+         ("借调|脱产|培训|职务", "干部在岗情况登记表", ("姓名", "职务", "去向", "审批文号")),
+         ("来电|来访|窗口|群众|便民", "来电来访登记簿", ("日期", "来访人", "事由", "办理情况")))
 
 
 @lru_cache(maxsize=4)
@@ -43,11 +47,11 @@ def _font(face: str, size: int) -> ImageFont.FreeTypeFont:
 
 def scene_for(title: str) -> str:
     """Choose what the photo shows from the checklist item's wording."""
-    if re.search("签到|代签|补签|考勤|打卡", title):
+    if re.search("签到|代签|补签|考勤|打卡|迟到|早退", title):
         return "signin"
     if re.search("请假|销假|休假", title):
         return "leave"
-    if re.search("在岗|脱岗|离岗|溜号|空岗|串岗|上班时间", title):
+    if re.search("在岗|到岗|脱岗|离岗|溜号|空岗|串岗|上班时间", title):
         return "desk"
     return "form"
 
@@ -209,7 +213,7 @@ def _form(canvas: _Canvas, title: str, lines: list[str]) -> None:
     w, h = canvas.image.size
     heading, columns = "工作登记簿", ("日期", "事项", "经办人", "备注")
     for word, form_title, form_columns in FORMS:
-        if word in title:
+        if re.search(word, title):
             heading, columns = form_title, form_columns
             break
     left, top, right = int(w * 0.12), int(h * 0.08), int(w * 0.88)

@@ -41,3 +41,15 @@ def test_photos_are_deterministic_for_a_seed():
     first = photos.draw_photo("有无他人代签、补签现象", ["2026-11-16 08:10", "办公室"], seed=7)
     assert first == photos.draw_photo("有无他人代签、补签现象", ["2026-11-16 08:10", "办公室"], seed=7)
     assert first != photos.draw_photo("有无他人代签、补签现象", ["2026-11-16 08:10", "办公室"], seed=8)
+
+
+def test_every_default_checklist_item_gets_a_chinese_scene_of_its_own_kind():
+    from inspection.checklists.defaults import DEFAULT_ITEMS
+
+    headings = set()
+    for _code, _category, text, _guidance, _photo in DEFAULT_ITEMS:
+        _image, texts = photos.render_photo(text[:14], ["2026-11-16 08:10", "办公室"], seed=1)
+        assert not any(re.search("[A-Za-z]", t) for t in texts), (text, texts)
+        headings.add(texts[0])
+    assert "工作登记簿" not in headings  # each of the 34 items finds its own register, slip, sheet or desk
+    assert len(headings) >= 9
