@@ -17,7 +17,11 @@ bp = Blueprint("field", __name__, url_prefix="/field")
 
 APP_NAME = "外勤记录"
 APP_SHORT_NAME = "外勤"
-THEME_COLOR = "#1f2329"
+THEME_COLOR = "#1f2329"  # dark scheme (the bar in dark mode)
+THEME_COLOR_LIGHT = "#f4f5f7"  # light scheme (static/field/theme.js uses the same pair)
+BACKGROUND_DARK = "#121417"
+DESCRIPTION = "外勤记录：没有网络时也能填写到访记录、清单、问题和照片，联网后自动同步。"  # unremarkable, like the name
+SCREENSHOTS = (("field-visit.png", "到访记录：逐项填写清单"),)  # no campaign title in it
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
@@ -45,7 +49,7 @@ def index():
     html = render_template(
         "field/shell.html",
         app_name=APP_NAME,
-        theme_color=THEME_COLOR,
+        theme_color=THEME_COLOR, theme_color_light=THEME_COLOR_LIGHT,
         version=assets.version,
         config_json=json.dumps({**assets.config, "version": assets.version}, ensure_ascii=False),
         entry=url_for("static", filename=f"{STATIC_SUBDIR}/{ENTRY_MODULE}"),
@@ -74,9 +78,14 @@ def manifest():
         "display": "standalone",
         "orientation": "portrait",
         "lang": "zh-CN",
-        "background_color": THEME_COLOR,
-        "theme_color": THEME_COLOR,
+        "description": DESCRIPTION,
+        "background_color": THEME_COLOR_LIGHT,
+        "theme_color": THEME_COLOR_LIGHT,
+        # Dark scheme colours (Chromium's manifest user_preferences; browsers without it use the light pair).
+        "user_preferences": {"color_scheme_dark": {"theme_color": THEME_COLOR, "background_color": BACKGROUND_DARK}},
         "icons": icons,
+        "screenshots": [{"src": url_for("static", filename=f"screenshots/{name}"), "sizes": "360x780",
+                         "type": "image/png", "form_factor": "narrow", "label": label} for name, label in SCREENSHOTS],
     }
     response = make_response(json.dumps(body, ensure_ascii=False))
     response.mimetype = "application/manifest+json"

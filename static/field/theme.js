@@ -15,6 +15,8 @@ export function applyTheme(theme = savedTheme()) {
   try { localStorage.setItem(KEY, theme); } catch { /* private mode */ }
   const dark = theme === 'dark' || (theme === 'system' && matchMedia('(prefers-color-scheme: dark)').matches);
   document.documentElement.dataset.theme = dark ? 'dark' : 'light';
-  const meta = document.querySelector('meta[name=theme-color]');
-  if (meta) meta.content = dark ? '#1f2329' : '#f4f5f7';
+  for (const meta of document.querySelectorAll('meta[name=theme-color]')) {  // one per colour scheme
+    const own = meta.media.includes('dark') ? '#1f2329' : '#f4f5f7';
+    meta.content = theme === 'system' ? own : (dark ? '#1f2329' : '#f4f5f7');
+  }
 }
