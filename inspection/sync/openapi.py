@@ -65,7 +65,7 @@ EXAMPLES = {
         {"id": FINDING_EXAMPLE["id"], "type": "finding", "status": "created", "version": 1,
          "missing_photos": [FINDING_EXAMPLE["data"]["photos"][0]["sha256"]], "errors": {}, "conflicts": {}}]},
     "Error": {"error": {"code": "validation_error", "message": "提交的数据有误",
-                        "details": {"batch_id": ["缺少必填字段"]}}},
+                        "details": {"batch_id": ["缺少必填字段"]}, "request_id": "3f2a9c1e7b5d4e60a8f1c2d3e4b5a697"}},
 }
 
 

@@ -289,11 +289,12 @@ class PhotoResultSchema(Schema):
 
 
 class ErrorBodySchema(Schema):
-    """The error: a stable code, a message for people (Chinese) and details."""
+    """The error: a stable code, a message for people (Chinese), details, and the request's id (X-Request-ID)."""
 
     code = fields.String()
     message = fields.String()
     details = fields.Raw()
+    request_id = fields.String()
 
 
 class ErrorSchema(Schema):
