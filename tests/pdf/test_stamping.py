@@ -83,3 +83,22 @@ def test_what_cannot_be_stamped_is_refused_for_a_full_build_instead(doc):
     with pytest.raises(MissingGlyphError) as caught:
         build_copies(doc, [Stamp("000001", "发\U0010fffd局")])
     assert caught.value.where == "页脚识别行"
+
+
+def test_every_cross_reference_points_at_its_object(copies):
+    for copy in copies:
+        data = copy.data
+        start = int(re.search(rb"startxref\n(\d+)\n%%EOF\n$", data).group(1))
+        size = int(re.match(rb"xref\n0 (\d+)\n", data[start:]).group(1))
+        rows = data[start:].split(b"\n", 2)[2]
+        for number in range(1, size):
+            offset, _gen, kind = rows[20 * number:20 * number + 18].split()
+            if kind == b"n":
+                assert data[int(offset):].startswith(b"%d 0 obj\n" % number), number
+        assert re.search(rb"/Count (\d+)", data).group(1) == str(len(pt_pages(copy))).encode()
+
+
+def pt_pages(copy) -> list:
+    """Return the page objects a copy's page tree lists."""
+    kids = re.search(rb"/Kids \[([^\]]*)\]", copy.shared).group(1)
+    return re.findall(rb"(\d+) 0 R", kids)
