@@ -46,7 +46,7 @@ MAX_PAGES = 500  # hard limit of every builder: a document that needs more is re
 # Binary streams: ASCII85 would add a quarter to every photo and font and cost time (process-wide setting).
 rl_config.useA85 = 0
 
-RED = CMYKColor(0, 0.8, 0.8, 0)
+RED = CMYKColor(0, 1, 1, 0)  # 红头 red, CMYK 0/100/100/0 (0/80/80/0 prints orange)
 BLACK = CMYKColor(0, 0, 0, 1)
 GREY = CMYKColor(0, 0, 0, 0.45)
 
@@ -259,7 +259,9 @@ def _render(pages: list[Page], furniture: Furniture, *, title: str, author: str)
             line = page_number_line(number, fonts)
             gap = SMALL_SIZE
             line.indent = BLOCK_W - gap - line.width() if number % 2 else gap
-            _draw(canvas, ("line", line, LEFT + line.indent, baseline(BOTTOM + 7 * MM, SMALL_SIZE), BLACK, 100, ""))
+            # GB/T 9704 7.5: the dashes themselves 7 mm below the text block (not the line's em box)
+            dash = BOTTOM + 7 * MM + fonts.glyph_middle("latin", "—") * SMALL_SIZE
+            _draw(canvas, ("line", line, LEFT + line.indent, dash, BLACK, 100, ""))
         if trace is not None:
             _draw(canvas, ("line", trace, LEFT + trace.indent, PAGE_H - 8 * MM, GREY, 100, ""))
         if draft is not None:
