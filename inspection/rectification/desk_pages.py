@@ -1,31 +1,25 @@
-"""Read side of the commission's 整改 desk: the filtered page of items and its counts, one item's page, the
-per-unit overview with its reports, and the plain data of a unit's 督办通知.
-
-The desk stays fast at 20,000 items: one aggregate query gives the total and the counts by status and colour,
-one query gives the page of rows (unit joined, circular joined, evidence and extensions loaded per page),
-and nothing is queried per row (bench/rectification_bench.py).
+"""Read side of the commission's 整改 desk: the filter, one item's page, the bulk selection, the per-unit
+overview with its reports, and the plain data of a unit's 督办通知 (the list itself: desk_queries.py).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from ..circulars.models import Circular
 from ..core.dates import date_cn
 from ..extensions import db
 from ..findings.models import Finding
 from ..pdf.notice import NoticeDocument, NoticeItem
 from ..stats.shares import format_tenths, share_tenths
 from ..units.models import Unit
-from ..units.services import official_units
 from .deadlines import ColourRule, colour_of
-from .models import COLOURS, ITEM_STATUSES, RectificationEvent, RectificationItem as Item, RectificationReport
-from .queries import ItemFilter, colour_expr, open_unit_items, ordered, overdue_clause, unit_overview
+from .models import COLOURS, ITEM_STATUSES, RectificationEvent, RectificationReport
+from .models import RectificationItem as Item
+from .queries import ItemFilter, open_unit_items, ordered, unit_overview
 from .services import CHANGED_MEANWHILE, RectificationError
 
-PAGE_SIZE = 50
 MAX_BULK = 500
 
 
@@ -47,48 +41,6 @@ def filter_args(flt: ItemFilter) -> dict:
     args = {"circular": flt.circular_id, "unit": flt.unit_id, "status": flt.status, "colour": flt.colour,
             "category": flt.category, "overdue": "1" if flt.overdue else ""}
     return {k: v for k, v in args.items() if v}
-
-
-@dataclass
-class DeskCounts:
-    """How many items match the filter, by status and by 督办 colour."""
-
-    total: int = 0
-    status: dict[str, int] = field(default_factory=dict)
-    colour: dict[str, int] = field(default_factory=dict)
-    overdue: int = 0
-
-
-def desk_counts(flt: ItemFilter, rule: ColourRule) -> DeskCounts:
-    """Count the matching items in one aggregate query."""
-    colour = colour_expr(rule)
-    columns = [func.count(Item.id)]
-    columns += [func.sum(case((Item.status == code, 1), else_=0)) for code in ITEM_STATUSES]
-    columns += [func.sum(case((colour == code, 1), else_=0)) for code in COLOURS]
-    columns.append(func.sum(case((overdue_clause(rule), 1), else_=0)))
-    row = db.session.execute(flt.apply(select(*columns).select_from(Item), rule)).one()
-    values = [int(v or 0) for v in row]
-    n = len(ITEM_STATUSES)
-    return DeskCounts(total=values[0], status=dict(zip(ITEM_STATUSES, values[1:1 + n])),
-                      colour=dict(zip(COLOURS, values[1 + n:1 + n + len(COLOURS)])), overdue=values[-1])
-
-
-def desk_rows(flt: ItemFilter, rule: ColourRule, page: int) -> list[Item]:
-    """Return one page of the matching items in 台账 order, with what a row shows loaded."""
-    query = ordered(flt.apply(select(Item), rule)).options(
-        contains_eager(Item.unit), joinedload(Item.circular), selectinload(Item.evidence),
-        selectinload(Item.extensions))
-    return list(db.session.scalars(query.limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).unique())
-
-
-def filter_options() -> dict:
-    """The choices of the filter form: issued circulars with items, units in official order, categories."""
-    with_items = select(Item.circular_id).distinct().scalar_subquery()
-    circulars = db.session.scalars(select(Circular).where(Circular.id.in_(with_items))
-                                   .order_by(Circular.doc_date.desc(), Circular.id.desc())).all()
-    categories = db.session.scalars(select(Item.category).distinct().order_by(Item.category)).all()
-    return {"circulars": circulars, "units": official_units(), "categories": categories,
-            "statuses": ITEM_STATUSES, "colours": COLOURS}
 
 
 def item_label(item: Item) -> str:

@@ -3,7 +3,7 @@
 
 Admins and reviewers act (DESK_ACTORS); coordinators and viewers read (DESK_READERS); anyone else gets 404.
 Every action goes through services.py (or reports.py), which refuses an item closed or changed meanwhile;
-its message is shown and nothing changes. Page assembly and queries are in desk_pages.py.
+its message is shown and nothing changes. The list's SQL is in desk_queries.py, the rest in desk_pages.py.
 """
 from __future__ import annotations
 
@@ -24,13 +24,13 @@ from ..pdf.fonts import font_options
 from ..pdf.notice import build_notice
 from ..units.models import Unit
 from . import desk_pages as pages
+from . import desk_queries as lists
 from . import reports, services
 from .access import DESK_ACTORS, DESK_READERS, can_act
 from .blueprint import bp, colour_rule
 from .deadlines import colour_of, is_overdue
 from .forms import BulkForm, DecisionForm, ExtensionDecisionForm, ReportDecisionForm
 from .models import COLOURS, ExtensionRequest, RectificationReport
-from .reminders import latest_reminders
 from .services import RectificationError
 
 PHOTO_READERS = (ADMIN, COORDINATOR, REVIEWER)  # who the photos route serves (viewers read the text only)
@@ -44,12 +44,12 @@ def desk():
     rule = colour_rule()
     flt = pages.parse_filter(request.args)
     page = request.args.get("page", 1, type=int) or 1
-    counts = pages.desk_counts(flt, rule)
-    options = pages.filter_options()
-    return render_template("rectification/desk_index.html", rows=pages.desk_rows(flt, rule, page), counts=counts,
-                           page=page, pages=max(1, -(-counts.total // pages.PAGE_SIZE)), flt=flt,
-                           args=pages.filter_args(flt), options=options, rule=rule, colour_of=colour_of,
-                           reminders=latest_reminders(limit=10), can_act=can_act(current_user),
+    counts = lists.desk_counts(flt, rule)
+    options = lists.filter_options()
+    return render_template("rectification/desk_index.html", rows=lists.desk_rows(flt, rule, page), counts=counts,
+                           page=page, pages=max(1, -(-counts.total // lists.PAGE_SIZE)), flt=flt,
+                           args=pages.filter_args(flt), options=options, rule=rule,
+                           reminders=lists.desk_reminders(10), can_act=can_act(current_user),
                            bulk=BulkForm(formdata=None))
 
 
@@ -207,7 +207,7 @@ def desk_units():
     circular_id = request.args.get("circular", type=int)
     rows, total = pages.overview(circular_id, rule)
     return render_template("rectification/desk_units.html", rows=rows, total=total, circular_id=circular_id,
-                           circulars=pages.filter_options()["circulars"], rule=rule)
+                           circulars=lists.filter_options()["circulars"], rule=rule)
 
 
 @bp.route("/units/<int:unit_id>/notice.pdf")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, case, func, not_, or_, select
+from sqlalchemy import Select, and_, case, func, literal, not_, or_, select
 
 from ..extensions import db
 from ..units.models import Unit
@@ -15,9 +15,15 @@ from .deadlines import OPEN_STATUSES, ColourRule
 from .models import RectificationItem as Item
 
 
+def _open():
+    """SQL: the item is open (待整改 or 退回), as IN of single bound values: a statement kept and run again binds
+    them without re-rendering its SQL, as it must for a list (an expanding parameter) on every run."""
+    return Item.status.in_([literal(status) for status in OPEN_STATUSES])
+
+
 def colour_expr(rule: ColourRule):
     """Return a SQL CASE giving each item's colour: red, yellow, blue or none (as colour_of does)."""
-    open_ = Item.status.in_(OPEN_STATUSES)
+    open_ = _open()
     return case(
         (and_(open_, Item.due_date < rule.today), "red"),
         (and_(open_, not_(Item.reported), Item.yellow_on <= rule.today), "yellow"),
@@ -28,7 +34,7 @@ def colour_expr(rule: ColourRule):
 
 def overdue_clause(rule: ColourRule):
     """A WHERE clause: the item is open and past its due date (逾期)."""
-    return and_(Item.status.in_(OPEN_STATUSES), Item.due_date < rule.today)
+    return and_(_open(), Item.due_date < rule.today)
 
 
 @dataclass
@@ -91,4 +97,4 @@ def open_unit_items(unit_id: int, rule: ColourRule) -> list[Item]:
 
 def due_attention(rule: ColourRule):
     """A WHERE clause: the item is open and either overdue or due within the blue window."""
-    return and_(Item.status.in_(OPEN_STATUSES), or_(Item.due_date < rule.today, Item.due_date <= rule.blue_until))
+    return and_(_open(), or_(Item.due_date < rule.today, Item.due_date <= rule.blue_until))
