@@ -87,7 +87,7 @@ def test_page_numbers_outside_one_character_in(long_pdf):
         seen += 1
         row = pt.lines(footer)[0]
         assert "".join(w.text for w in row) == f"—{page}—"
-        assert abs(row[0].y0 - (BOTTOM + 7 * MM)) <= 1 * MM
+        # the height (dashes 7 mm below the block, on the ink) is measured in test_page_number.py
         if page % 2:
             assert abs(row[-1].x1 - (RIGHT - 14)) <= 1 * MM
         else:
