@@ -15,7 +15,7 @@ from ..pdf.notice import NoticeDocument, NoticeItem
 from ..stats.shares import format_tenths, share_tenths
 from ..units.models import Unit
 from .deadlines import ColourRule, colour_of
-from .models import COLOURS, ITEM_STATUSES, RectificationEvent, RectificationReport
+from .models import COLOURS, FLAGS, ITEM_STATUSES, RectificationEvent, RectificationReport
 from .models import RectificationItem as Item
 from .queries import ItemFilter, open_unit_items, ordered, unit_overview
 from .services import CHANGED_MEANWHILE, RectificationError
@@ -29,17 +29,17 @@ def parse_filter(args) -> ItemFilter:
         value = args.get(name, "")
         return int(value) if value.isdigit() else None
 
-    status, colour = args.get("status", ""), args.get("colour", "")
+    status, colour, flag = args.get("status", ""), args.get("colour", ""), args.get("flag", "")
     return ItemFilter(circular_id=number("circular"), unit_id=number("unit"),
                       status=status if status in ITEM_STATUSES else "",
                       colour=colour if colour in COLOURS else "", category=args.get("category", "")[:40],
-                      overdue=args.get("overdue") == "1")
+                      overdue=args.get("overdue") == "1", flag=flag if flag in FLAGS else "")
 
 
 def filter_args(flt: ItemFilter) -> dict:
     """Return the filter as query-string arguments (for links and the pager)."""
     args = {"circular": flt.circular_id, "unit": flt.unit_id, "status": flt.status, "colour": flt.colour,
-            "category": flt.category, "overdue": "1" if flt.overdue else ""}
+            "category": flt.category, "overdue": "1" if flt.overdue else "", "flag": flt.flag}
     return {k: v for k, v in args.items() if v}
 
 

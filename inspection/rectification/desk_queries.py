@@ -169,7 +169,7 @@ def filter_options() -> dict:
     extras = _extras_statements()
     return {"circulars": _run(extras["circulars"]), "units": _run(extras["units"]),
             "categories": [category for category, in _run(extras["categories"])], "statuses": ITEM_STATUSES,
-            "colours": COLOURS}
+            "colours": COLOURS, "flags": {code: label for code, label in FLAGS.items() if code}}
 
 
 def desk_reminders(limit: int = 10) -> list:

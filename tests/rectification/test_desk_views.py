@@ -68,6 +68,9 @@ def test_desk_lists_every_item_across_units_and_filters(client, auth, world, iss
     category = first[0].category
     by_category = client.get(f"/rectification/?category={category}").get_data(as_text=True)
     assert set(_rows(by_category)) == {i.id for i in items if i.category == category}
+    first[-1].flag = "paper"  # 回头看 found it rectified on paper only
+    db.session.commit()
+    assert _rows(client.get("/rectification/?flag=paper").get_data(as_text=True)) == [first[-1].id]
     by_circular = client.get(f"/rectification/?circular={issued.id + 999}").get_data(as_text=True)
     assert _rows(by_circular) == []
 
