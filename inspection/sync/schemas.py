@@ -294,7 +294,6 @@ class ErrorBodySchema(Schema):
     code = fields.String()
     message = fields.String()
     details = fields.Raw()
-    request_id = fields.String()  # the X-Request-ID of the answer (core/logs.py), to find it in the log
     request_id = fields.String()
 
 
