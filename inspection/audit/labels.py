@@ -78,6 +78,25 @@ ACTION_LABELS = {
     "circular_organ.updated": "修改发文机关",
     "circular_organ.counter": "调整发文编号",
     "demo.load": "载入演示数据",
+    "rectification.created": "生成整改事项",
+    "rectification.saved": "保存整改草稿",
+    "rectification.evidence_added": "上传佐证材料",
+    "rectification.evidence_removed": "删除佐证材料",
+    "rectification.submitted": "报送整改情况",
+    "rectification.returned": "退回整改事项",
+    "rectification.closed": "整改销号",
+    "rectification.extension_requested": "申请延期",
+    "rectification.extension_approved": "同意延期",
+    "rectification.extension_refused": "不同意延期",
+    "rectification.report_saved": "保存整改报告草稿",
+    "rectification.report_scan": "上传整改报告扫描件",
+    "rectification.report_submitted": "报送整改报告",
+    "rectification.report_accepted": "整改报告已收悉",
+    "rectification.report_returned": "退回整改报告",
+    "rectification.notice_printed": "打印督办通知",
+    "rectification.ledger_exported": "导出整改台账",
+    "calendar.set": "调整工作日",
+    "calendar.removed": "取消工作日调整",
 }
 
 ENTITY_LABELS = {
@@ -94,6 +113,10 @@ ENTITY_LABELS = {
     "review": "审核",
     "circular": "通报",
     "rectification": "整改",
+    "rectification_item": "整改事项",
+    "rectification_report": "整改报告",
+    "rectification_ledger": "整改台账",
+    "calendar_day": "工作日历",
     "circular_copy": "通报分发件",
     "circular_organ": "发文机关",
     "sync_batch": "同步批次",
@@ -192,6 +215,14 @@ _SNAPSHOT_LABELS = {
     "number_prefix": "发文代字",
     "year": "年度",
     "last_number": "已用编号",
+    # rectification
+    "is_workday": "是否工作日",
+    "requested_due": "申请的完成时限",
+    "due_date": "完成时限",
+    "measures": "整改措施",
+    "leader": "责任领导",
+    "responsible": "责任人",
+    "progress": "完成情况",
 }
 
 # Fields labelled beside their models, by the entity type their audit events carry.
