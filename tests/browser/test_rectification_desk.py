@@ -1,5 +1,5 @@
 """The 整改 desk in headless Chromium: a reviewer ticks two submitted items, is asked "确认将2个事项销号？", confirms,
-and both are closed; the desk and its confirmation have no serious axe violations.
+and both are closed; the desk, an item's page and the confirmation have no serious axe violations.
 """
 from __future__ import annotations
 
@@ -65,6 +65,9 @@ def _status(live: LiveServer, item_id: int) -> str:
 
 def test_reviewer_closes_two_items_in_bulk_after_a_confirmation_naming_the_count(browser, desk_server):
     page = desk_page(browser, desk_server, "reviewer")
+    page.goto(f"/rectification/{desk_server.item_ids[0]}")  # the item with its forms
+    assert page.locator("form[action$='/accept'] textarea[name=text]").count() == 1
+    assert serious_violations(page) == ""
     page.goto("/rectification/")
     assert serious_violations(page) == ""
     boxes = page.locator("input[name=ids]")
