@@ -106,6 +106,9 @@ def upload(upload_id: str):
         _require_version()
     with _refusals():
         state = uploads.load_upload(upload_dir(), upload_id, owner_id=current_user.id)
+        if not state.complete and state.offset == state.length:  # every byte came, but storing it failed
+            with uploads.locked(state) as state:
+                _store(state)
     photo = db.session.get(Photo, state.sha256) if state.complete else None
     db.session.commit()
     body = UploadStateSchema().dump({
@@ -134,11 +137,22 @@ def patch(upload_id: str):
             offset = uploads.receive(state, _reader(), offset=offset, declared_length=request.content_length,
                                      checksum=checksum)
             if offset == state.length:
-                uploads.finish(state, current_app.config["PHOTO_DIR"], actor=current_actor(), limits=limits())
-            db.session.commit()
-            if offset == state.length:
-                uploads.settle(state)
+                _store(state)
+            else:
+                db.session.commit()
     return _progress(make_response("", 204), state, offset)
+
+
+def _store(state) -> None:
+    """Verify and store a fully received upload, commit, then mark it complete (under its lock).
+
+    Also run by HEAD/GET for an upload whose bytes all arrived but whose storing failed (a crash or a
+    database error after the last PATCH): a client that sees offset = length then finds it stored, rather
+    than stopping with nothing kept.
+    """
+    uploads.finish(state, current_app.config["PHOTO_DIR"], actor=current_actor(), limits=limits())
+    db.session.commit()
+    uploads.settle(state)
 
 
 @bp.delete("/<upload_id>")

@@ -325,3 +325,22 @@ def test_bootstrap_names_the_upload_limits_and_anonymous_head_is_401(app, world,
     assert (limits["max_upload_photo_bytes"], limits["max_upload_media_bytes"]) == (50 * 1024 * 1024, 123_456)
     location = create(client, h1, big_jpeg()).headers["Location"]
     assert client.head(location, headers=TUS).status_code == 401
+
+
+def test_a_complete_upload_whose_storing_failed_is_stored_by_the_next_head(app, world, h1, client, monkeypatch):
+    """Every byte arrived but storing failed (say the database was down): HEAD must not report it done unstored."""
+    data = big_jpeg(7)
+    location = create(client, h1, data).headers["Location"]
+    real = uploads.finish
+    monkeypatch.setattr(uploads, "finish", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("database down")))
+    client.application.config["PROPAGATE_EXCEPTIONS"] = False
+    answer = send(client, h1, location, data, 0)
+    assert answer.status_code == 500
+    assert db.session.get(Photo, hashlib.sha256(data).hexdigest()) is None
+    monkeypatch.setattr(uploads, "finish", real)
+    head = client.head(location, headers={**h1, **TUS})
+    assert head.status_code == 200 and head.headers["Upload-Offset"] == str(len(data))
+    db.session.expire_all()
+    assert db.session.get(Photo, hashlib.sha256(data).hexdigest()) is not None
+    state = client.get(location, headers={**h1, **TUS}).get_json()
+    assert state["complete"] is True and state["photo"]["sha256"] == hashlib.sha256(data).hexdigest()
