@@ -46,6 +46,10 @@ class Campaign(db.Model):
     def status_label(self) -> str:
         return CAMPAIGN_STATUSES.get(self.status, self.status)
 
+    def overrun(self, today: date) -> bool:
+        """Tell whether the campaign is still active after its last day (visits then fall outside its period)."""
+        return self.status == "active" and self.end_date < today
+
 
 class Team(db.Model):
     """An inspection team (暗访组) of a campaign: inspectors and a leader."""

@@ -10,6 +10,7 @@ from ..auth.models import User
 from ..auth.roles import ADMIN, COORDINATOR
 from ..checklists.models import Checklist
 from ..core.actor import current_actor
+from ..core.dates import today_cst
 from ..extensions import db
 from ..units.models import Unit
 from ..units.services import official_units
@@ -71,7 +72,7 @@ def index():
         query = query.where(Campaign.status == status)
     campaigns = db.session.scalars(query.order_by(Campaign.start_date.desc(), Campaign.id.desc())).all()
     return render_template("campaigns/index.html", campaigns=campaigns, status=status, statuses=CAMPAIGN_STATUSES,
-                           counts=services.summary_counts([c.id for c in campaigns]))
+                           counts=services.summary_counts([c.id for c in campaigns]), today=today_cst())
 
 
 def _campaign_form(campaign: Campaign | None):
@@ -127,7 +128,7 @@ def detail(campaign_id: int):
                            visited=sum(1 for p in progress.values() if p.visited),
                            findings=sum(p.findings for p in progress.values()),
                            problems=services.activation_problems(campaign) if campaign.status == "draft" else [],
-                           can=lambda action: services.can_transition(campaign, action, actor=current_actor()))
+                           today=today_cst(), can=lambda action: services.can_transition(campaign, action, actor=current_actor()))
 
 
 @bp.route("/<int:campaign_id>/status", methods=["GET", "POST"])

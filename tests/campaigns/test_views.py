@@ -153,3 +153,21 @@ def test_target_form_errors(client, auth, world):
     # units already targeted are not offered
     html = client.get(f"/campaigns/{campaign.id}/targets/new").get_data(as_text=True)
     assert world.units[0].name not in html and world.units[3].name in html
+
+
+def test_a_campaign_active_past_its_end_prompts_the_coordinator_to_close_it(client, auth, world):
+    from datetime import date, timedelta
+
+    from inspection.core.dates import today_cst
+
+    campaign = world.campaign
+    campaign.start_date, campaign.end_date = date(2026, 1, 1), today_cst() - timedelta(days=1)
+    db.session.commit()
+    auth.login("coordinator")
+    detail = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "期间已于" in detail and "结束专项行动" in detail
+    assert "已过结束日期" in client.get("/campaigns/").get_data(as_text=True)
+    campaign.end_date = today_cst()
+    db.session.commit()
+    assert "期间已于" not in client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
+    assert "已过结束日期" not in client.get("/campaigns/").get_data(as_text=True)
