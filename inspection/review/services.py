@@ -33,7 +33,7 @@ REOPENABLE = ("confirmed", "rejected")
 DECISION_STATUS = {"confirm": "confirmed", "return": "returned", "reject": "rejected"}
 TEXT_FIELDS = ("description", "category", "location", "severity")
 EDITABLE = (*TEXT_FIELDS, "item_id", "persons")
-RESOLVABLE = (*EDITABLE, "occurred_at", "item_code")  # and "photo:<sha256>"
+RESOLVABLE = (*EDITABLE, "occurred_at", "item_code", "reply")  # and "photo:<sha256>"
 FIELD_LABELS = FINDING_FIELD_LABELS  # beside the model (findings/models.py); the audit log shows the same
 CHOICE_LABELS = {"server": "保留服务器内容", "phone": "采用手机内容", "merge": "合并两方内容"}
 
@@ -141,6 +141,8 @@ def _clean(finding: Finding, name: str, value):
         return value
     if name == "location":
         return str(value or "").strip()[:200]
+    if name == "reply":  # two phones of the team answered differently: the reviewer keeps one
+        return str(value or "").strip() or None
     if name == "severity":
         if value not in SEVERITIES:
             raise ReviewError("invalid_value", "严重程度无效")

@@ -1,7 +1,9 @@
 """What a phone needs to work offline: the user's active campaigns with only their team's targets,
-the checklists those campaigns use, the units to visit, the vocabularies and the limits."""
+the checklists those campaigns use, the units to visit, the vocabularies and the limits, and the team's
+findings a reviewer returned with a question (需补充), so any phone of the team can answer them."""
 from __future__ import annotations
 
+from flask import url_for
 from marshmallow import fields
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -11,13 +13,16 @@ from ..campaigns.models import Campaign, Target, Team
 from ..checklists.models import Checklist
 from ..core.schemas import Schema
 from ..extensions import db
-from ..findings.models import CADRE_LEVELS, CATEGORIES, SEVERITIES
+from ..findings.models import CADRE_LEVELS, CATEGORIES, SEVERITIES, Finding
+from ..photos.models import Photo
+from ..photos.possession import visible_photos
 from ..sqltypes import utcnow
 from ..units.services import sort_units
 from ..visits.models import ANSWER_RESULTS, Visit
 from .context import ApplyContext
 from .schemas import MAX_RECORDS
 from .services import current_cursor
+from .versions import finding_data
 
 
 class ChecklistItemOutSchema(Schema):
@@ -96,6 +101,21 @@ class LimitsSchema(Schema):
     max_upload_media_bytes = fields.Integer()
 
 
+class ReturnedFindingSchema(Schema):
+    """A finding of the user's team a reviewer returned (需补充): answer it with a `reply` at `version`."""
+
+    id = fields.String()
+    version = fields.Integer(metadata={"description": "send as base_version with the reply"})
+    campaign_id = fields.Integer()
+    unit_id = fields.Integer()
+    team_id = fields.Integer()
+    data = fields.Dict(metadata={"description": "the finding's synced data (FindingData, with `reply`)"})
+    review_note = fields.String(metadata={"description": "the reviewer's question"})
+    reviewed_at = fields.AwareDateTime(allow_none=True)
+    thumbnails = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "photo SHA-256 -> thumbnail URL, for the stored photos the user may see"})
+
+
 class BootstrapSchema(Schema):
     """Everything the field app caches for a day offline."""
 
@@ -108,6 +128,8 @@ class BootstrapSchema(Schema):
     severities = fields.Dict(keys=fields.String(), values=fields.String())
     answer_results = fields.Dict(keys=fields.String(), values=fields.String())
     limits = fields.Nested(LimitsSchema)
+    returned_findings = fields.List(fields.Nested(ReturnedFindingSchema), metadata={
+        "description": "the team's findings returned with a question (需补充) in these campaigns, oldest first"})
     cursor = fields.String(metadata={"description": "start pulling /changes from here"})
     server_time = fields.AwareDateTime()
 
@@ -143,9 +165,30 @@ def bootstrap_for(user, *, limits: dict) -> dict:
         "severities": SEVERITIES,
         "answer_results": ANSWER_RESULTS,
         "limits": {**limits, "max_records_per_batch": MAX_RECORDS},
+        "returned_findings": returned_findings(user, campaign_ids, team_ids),
         "cursor": str(current_cursor(user)),
         "server_time": utcnow(),
     }
+
+
+def returned_findings(user, campaign_ids, team_ids) -> list[dict]:
+    """The findings of these teams in these campaigns that wait for an answer (需补充), for any team phone."""
+    if not campaign_ids or not team_ids:
+        return []
+    findings = list(db.session.scalars(
+        select(Finding).where(Finding.status == "returned", Finding.campaign_id.in_(campaign_ids),
+                              Finding.team_id.in_(sorted(team_ids)))
+        .options(selectinload(Finding.persons), selectinload(Finding.photos), selectinload(Finding.item))
+        .order_by(Finding.reviewed_at, Finding.id)))
+    hashes = {p.sha256 for f in findings for p in f.photos}
+    seen = visible_photos(user, hashes)
+    images = set(db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(sorted(seen) or ["-"]),
+                                                               Photo.mime.like("image/%"))))
+    return [{"id": str(f.id), "version": f.version, "campaign_id": f.campaign_id, "unit_id": f.unit_id,
+             "team_id": f.team_id, "data": finding_data(f), "review_note": f.review_note,
+             "reviewed_at": f.reviewed_at,
+             "thumbnails": {p.sha256: url_for("photos.file", sha256=p.sha256, variant="thumb")
+                            for p in f.photos if p.sha256 in images}} for f in findings]
 
 
 def _finished_visits(target_ids: list[int]) -> dict[int, tuple[int, object]]:

@@ -26,7 +26,7 @@ from .versions import finding_data, latest_data, persons_data, photos_data
 logger = logging.getLogger(__name__)
 
 SYNC_FIELDS = ("visit_id", "item_code", "category", "description", "occurred_at", "location", "severity",
-               "persons", "photos")
+               "persons", "photos", "reply")
 _SCALAR_FIELDS = tuple(f for f in SYNC_FIELDS if f != "photos")  # merge keys besides one per photo
 LOCKED_STATUSES = ("confirmed", "rejected", "merged")  # reviewed: phone edits become conflicts
 _schema = FindingDataSchema()
@@ -62,7 +62,7 @@ def _normalise(ctx: ApplyContext, data: dict, place: Place | None, current_code:
     out = {}
     if "visit_id" in data:
         out["visit_id"] = str(data["visit_id"])
-    for name in ("description", "location", "severity"):
+    for name in ("description", "location", "severity", "reply"):
         if name in data:
             out[name] = data[name]
     if "occurred_at" in data:
@@ -107,7 +107,7 @@ def _create(ctx: ApplyContext, finding_id: uuid.UUID, raw) -> Outcome:
         "visit_id": str(visit_ref), "item_code": code, "category": category or "",
         "description": data["description"], "occurred_at": iso(data["occurred_at"]),
         "location": data["location"], "severity": data["severity"],
-        "persons": persons_data(data["persons"]), "photos": photos_data(photos),
+        "persons": persons_data(data["persons"]), "photos": photos_data(photos), "reply": data["reply"],
     }
     versions = dict.fromkeys(_SCALAR_FIELDS, 1)
     versions.update((f"photo:{p['sha256']}", 1) for p in photos)
@@ -119,6 +119,8 @@ def _create(ctx: ApplyContext, finding_id: uuid.UUID, raw) -> Outcome:
         "description": synced["description"], "occurred_at": data["occurred_at"], "location": synced["location"],
         "severity": synced["severity"], "status": "submitted" if linked else "pending_visit", "version": 1,
         "field_versions": versions, "in_conflict": False, "conflicts": {}, "original": synced, "review_note": "",
+        "reply": data["reply"], "reply_at": ctx.now if data["reply"] else None,
+        "reply_by_id": ctx.user.id if data["reply"] else None,
         "created_by_id": ctx.user.id, "created_at": ctx.now, "updated_at": ctx.now})
     ctx.person_rows.extend({"finding_id": finding_id, "position": position, **person}
                            for position, person in enumerate(synced["persons"]))
@@ -226,6 +228,8 @@ def _set(ctx: ApplyContext, finding: Finding, name: str, value, place: Place | N
                 row.caption, row.taken_at, row.position = photo["caption"], taken, position
     elif name in ("category", "description", "location", "severity"):
         setattr(finding, name, value if value is not None else "")
+    elif name == "reply":  # 补充说明: who answered and when, for the reviewer beside the question
+        finding.reply, finding.reply_at, finding.reply_by_id = value, ctx.now, ctx.user.id
     # visit_id never changes (refused before merging)
 
 

@@ -19,7 +19,7 @@ from ..auth.roles import ROLES
 from ..auth.schemas import TokenRequestSchema, TokenResponseSchema, UserSchema
 from ..stats.filters import FilterSchema
 from ..stats.schemas import StatsSchema
-from .bootstrap import BootstrapSchema
+from .bootstrap import BootstrapSchema, ReturnedFindingSchema
 from .schemas import (ChangesQuerySchema, ChangesResponseSchema, ErrorSchema, FindingDataSchema,
                       PhotoResultSchema, SyncRequestSchema, SyncResponseSchema, VisitDataSchema)
 from .tus import UploadStateSchema
@@ -34,7 +34,8 @@ DESCRIPTION = (
 )
 
 COMPONENTS = (("Error", ErrorSchema), ("User", UserSchema), ("TokenRequest", TokenRequestSchema),
-              ("TokenResponse", TokenResponseSchema), ("Bootstrap", BootstrapSchema), ("VisitData", VisitDataSchema),
+              ("TokenResponse", TokenResponseSchema), ("ReturnedFinding", ReturnedFindingSchema),
+              ("Bootstrap", BootstrapSchema), ("VisitData", VisitDataSchema),
               ("FindingData", FindingDataSchema), ("SyncRequest", SyncRequestSchema),
               ("SyncResponse", SyncResponseSchema), ("ChangesResponse", ChangesResponseSchema),
               ("PhotoResult", PhotoResultSchema), ("UploadState", UploadStateSchema), ("Stats", StatsSchema))
@@ -288,5 +289,8 @@ def build_spec(app: Flask | None = None) -> dict:
     schemas["Record"]["properties"]["data"] = {
         "description": "VisitData when `type` is visit, FindingData when it is finding",
         "oneOf": [{"$ref": "#/components/schemas/VisitData"}, {"$ref": "#/components/schemas/FindingData"}]}
+    schemas["ReturnedFinding"]["properties"]["data"] = {
+        "description": "the finding's synced data; answer with a finding record whose data is {\"reply\": …}",
+        "allOf": [{"$ref": "#/components/schemas/FindingData"}]}
     schemas["Error"]["example"] = EXAMPLES["Error"]
     return document

@@ -199,6 +199,7 @@ class FindingDataSchema(CodedSchema):
     severity = fields.String(load_default="minor", validate=_one_of(SEVERITIES))
     persons = fields.List(fields.Nested(PersonSchema), load_default=list, validate=_Length(50, unit="项"))
     photos = fields.List(fields.Nested(PhotoRefSchema), load_default=list, validate=_Length(30, unit="项"))
+    reply = _optional_text(5000)  # 补充说明: the answer to a 需补充 question, kept apart from the description
 
     @validates_schema
     def _check(self, data, partial=False, **kwargs):

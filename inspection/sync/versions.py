@@ -2,7 +2,8 @@
 
 Synced data of a finding (what phones send, normalised; also what `original` and RecordVersion keep):
     {"visit_id", "item_code", "category", "description", "occurred_at" (UTC ISO), "location", "severity",
-     "persons": [{"name", "post", "cadre_level"}], "photos": [{"sha256", "caption", "taken_at"}]}
+     "persons": [{"name", "post", "cadre_level"}], "photos": [{"sha256", "caption", "taken_at"}],
+     "reply" (the team's 补充说明 to a 需补充 question, or null; never part of the description)}
 Synced data of a visit:
     {"target_id", "started_at", "ended_at" (UTC ISO), "lat", "lon", "accuracy", "notes",
      "answers": [{"item_code", "result", "note"}] (sorted by item code)}
@@ -64,6 +65,7 @@ def finding_data(finding: Finding) -> dict:
         "severity": finding.severity,
         "persons": persons_data(finding.persons),
         "photos": photos_data(finding.photos),
+        "reply": finding.reply,
     }
 
 
