@@ -119,3 +119,21 @@ def test_import_reads_an_xlsx_workbook(world):
     assert report.encoding == "Excel 工作簿（.xlsx）" and report.ok
     assert [(r.name, r.sort_order, r.short_name) for r in report.rows] == [
         ("示例县城关镇", 20, "城关镇"), ("示例县南山乡", 20, "")]
+
+
+def test_xlsx_upload_previews_then_imports_with_its_sort_order(client, auth, world):
+    wb = Workbook()
+    wb.active.append(["排序号", "单位名称", "简称", "类别"])
+    wb.active.append([15, "示例县南山乡", "南山乡", "乡镇"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    auth.login("admin")
+    response = client.post("/units/import", data={"file": (io.BytesIO(buffer.getvalue()), "units.xlsx")},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "格式：Excel 工作簿（.xlsx）" in html and "确认导入" in html
+    content = html[html.index('name="content" value="') + len('name="content" value="'):].split('"', 1)[0]
+    response = client.post("/units/import", data={"confirm": "1", "content": content.replace("&#34;", '"'),
+                                                  "encoding": "Excel 工作簿（.xlsx）", "filename": "units.xlsx"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Unit.sort_order).where(Unit.name == "示例县南山乡")) == 15
