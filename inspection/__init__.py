@@ -83,10 +83,8 @@ def register_blueprints(app: Flask) -> None:
     from .field import views as field_views
     from .photos import views as photo_views
     from .rectification import blueprint as rectification  # route modules: see rectification/blueprint.py
-    from .rectification import desk_views  # noqa: F401
-    from .rectification import calendar_views  # noqa: F401  (routes on rectification.bp)
-    from .rectification import ledger_views as rectification_ledger  # noqa: F401  (routes on rectification.bp)
-    from .rectification import liaison_views  # noqa: F401
+    from .rectification import (calendar_views, desk_views, liaison_views,  # noqa: F401  (routes on rectification.bp)
+                                ledger_views as rectification_ledger)
     from .review import actions, ledger_views, views as review_views  # noqa: F401  (routes on review.bp)
     from .review import blueprint as review
     from .stats import api as stats_api, views as stats_views
