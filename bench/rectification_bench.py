@@ -30,7 +30,6 @@ import os
 import random
 import statistics as pystats
 import sys
-import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -38,9 +37,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, insert, select  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 
-from bench.stats_bench import DEFAULT_PG, _load, _paired, _ratio_text, _url, generate, make_app  # noqa: E402
+from bench.databases import each_database  # noqa: E402
+from bench.stats_bench import _load, _paired, _ratio_text, generate, make_app  # noqa: E402
 
 TARGET = 2.0
 TODAY = date(2026, 12, 1)
@@ -215,17 +215,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args(argv)
     output = []
-    if args.db in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory(prefix="rect-desk-bench-") as tmp:
-            output += run_database("SQLite", f"sqlite:///{tmp}/bench.sqlite3", args.items, args.repeat)
-    if args.db in ("postgresql", "both"):
-        url = _url(os.environ.get("BENCH_PG_URL", DEFAULT_PG))
-        try:
-            create_engine(url).connect().close()
-        except Exception as exc:  # noqa: BLE001 (any failure to connect means: skip)
-            output.append(f"PostgreSQL: skipped ({type(exc).__name__}: cannot reach the database)")
-        else:
-            output += run_database("PostgreSQL", url, args.items, args.repeat)
+    rows, skipped = each_database(args.db, lambda label, url: run_database(label, url, args.items, args.repeat),
+                                  prefix="rect-desk-bench-")
+    output += rows + skipped
     print("\n".join(output))
     return 0 if not any(line.endswith("NO") for line in output) else 1
 

@@ -34,9 +34,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 
-from bench.stats_bench import DEFAULT_PG, _paired, _ratio_text, _url, generate, make_app  # noqa: E402
+from bench.databases import each_database  # noqa: E402
+from bench.stats_bench import _paired, _ratio_text, generate, make_app  # noqa: E402
 
 TARGET = 2.0
 TODAY = date(2026, 12, 1)
@@ -192,18 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
-    rows = []
-    if args.db in ("sqlite", "both"):
-        path = Path(tempfile.mkdtemp(prefix="bench-rect-")) / "bench.sqlite3"
-        rows += run_database("SQLite", f"sqlite:///{path}", args.items, args.repeat)
-    if args.db in ("postgresql", "both"):
-        url = _url(os.environ.get("BENCH_PG_URL", DEFAULT_PG))
-        try:
-            create_engine(url).connect().close()
-        except Exception as exc:  # noqa: BLE001 (any failure to connect means: skip)
-            print(f"PostgreSQL skipped: {type(exc).__name__}")
-        else:
-            rows += run_database("PostgreSQL", url, args.items, args.repeat)
+    rows, skipped = each_database(args.db, lambda label, url: run_database(label, url, args.items, args.repeat),
+                                  prefix="bench-rect-")
+    print(*skipped, sep="\n")
     print(f"\n{args.items} 整改 items; ours vs bare SQL, median of paired runs (target ≤ {TARGET:.1f}×)")
     print(f"{'measure':<40} {'ours ms':>9} {'bare ms':>9}  ratio (min–max)")
     missed = False

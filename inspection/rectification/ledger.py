@@ -6,13 +6,12 @@ page. The CSV is a plain table whose first line is its header, so any CSV reader
 """
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime
 from typing import IO, Iterator
 
 from sqlalchemy import func, select
 
+from ..core.csvstream import csv_chunks as stream_csv
 from ..core.dates import CST
 from ..extensions import db
 from ..stats.xlsx import Column, Sheet, clean_text, write_workbook
@@ -109,14 +108,4 @@ def csv_row(row: list) -> list:
 
 def csv_chunks(rows: Iterator[list], *, rows_per_chunk: int = 500) -> Iterator[bytes]:
     """Yield the ledger as UTF-8 CSV with a BOM (so Excel opens it): the header line, then the rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write("\ufeff")
-    writer.writerow([c.header for c in COLUMNS])
-    for n, row in enumerate(rows, start=1):
-        writer.writerow(csv_row(row))
-        if n % rows_per_chunk == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+    return stream_csv([c.header for c in COLUMNS], rows, csv_row, rows_per_chunk=rows_per_chunk)

@@ -19,8 +19,6 @@ checked may hold control characters that XML, Excel and browsers refuse).
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import uuid
 from datetime import UTC, datetime
@@ -31,6 +29,7 @@ from sqlalchemy import String, func, select, tuple_, type_coerce
 from ..auth.models import User
 from ..campaigns.models import Campaign, Team
 from ..checklists.models import ChecklistItem
+from ..core.csvstream import csv_chunks as stream_csv
 from ..core.dates import CST
 from ..extensions import db
 from ..findings.models import CADRE_LEVELS, FINDING_STATUSES, SEVERITIES, Finding, FindingPhoto, InvolvedPerson
@@ -221,14 +220,5 @@ def _csv_value(value):
 
 def csv_chunks(rows: Iterator[list], *, rows_per_chunk: int = 500) -> Iterator[bytes]:
     """Yield the ledger as UTF-8 CSV with a BOM (so Excel opens it): the header row first, then one row a finding."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write("\ufeff")
-    writer.writerow([c.header for c in COLUMNS])
-    for n, row in enumerate(rows, start=1):
-        writer.writerow([_csv_value(v) for v in row])
-        if n % rows_per_chunk == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
+    return stream_csv([c.header for c in COLUMNS], rows, lambda row: [_csv_value(v) for v in row],
+                      rows_per_chunk=rows_per_chunk)
