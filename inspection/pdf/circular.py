@@ -55,7 +55,8 @@ def build_circular(doc: CircularDocument, *, font_dir: str | None = None,
     if extra_pages is not None:
         pages.extend(extra_pages(fonts))  # numbered copies' stamps: their glyphs join the subsets
     furniture = Furniture(fonts, trace_line=doc.trace_line, draft=doc.draft)
-    return render(pages, furniture, title=doc.title, author=doc.signature or doc.organ_mark)
+    return render(pages, furniture, title=doc.title, author=doc.signature or doc.organ_mark,
+                  subject=f"{doc.doc_number}　通报" if doc.doc_number else "通报")
 
 
 def _front_matter(flow: Flow, doc: CircularDocument) -> float:

@@ -27,7 +27,7 @@ from .layout import BLOCK_H, BLOCK_W, MM, SMALL_SIZE
 
 logger = logging.getLogger(__name__)
 
-PRINT_DPI = 180
+PRINT_DPI = 250  # 签到册 evidence must stay legible in print: 250–300 dpi (180 blurred handwriting)
 JPEG_QUALITY = 78
 CACHE_BYTES = 256 * 1024 * 1024
 CAPTION_PITCH = SMALL_SIZE * 1.45  # annex.py's caption line pitch; tests/pdf/test_images.py holds the two equal

@@ -224,13 +224,13 @@ def page_number_line(number: int, fonts: FontSet) -> Line:
 _render_lock = threading.Lock()
 
 
-def render(pages: list[Page], furniture: Furniture, *, title: str, author: str) -> bytes:
+def render(pages: list[Page], furniture: Furniture, *, title: str, author: str, subject: str = "") -> bytes:
     """Draw the pages into a PDF and return its bytes (one document at a time per process, see above)."""
     with _render_lock:
-        return _render(pages, furniture, title=title, author=author)
+        return _render(pages, furniture, title=title, author=author, subject=subject)
 
 
-def _render(pages: list[Page], furniture: Furniture, *, title: str, author: str) -> bytes:
+def _render(pages: list[Page], furniture: Furniture, *, title: str, author: str, subject: str) -> bytes:
     """Draw the pages into a PDF and return its bytes."""
     fonts = furniture.fonts
     buffer = io.BytesIO()
@@ -238,6 +238,7 @@ def _render(pages: list[Page], furniture: Furniture, *, title: str, author: str)
                     pageCompression=1, invariant=0)
     canvas.setTitle(title)
     canvas.setAuthor(author)
+    canvas.setSubject(subject)
     canvas.setCreator("inspection (GB/T 9704-2012 circular builder)")
     trace = draft = None
     if furniture.trace_line:

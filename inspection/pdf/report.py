@@ -50,7 +50,7 @@ def build_visit_report(report: VisitReport, *, font_dir: str | None = None,
         for page in flow.pages:
             page.text(mark, LEFT, MARK_TOP, color=RED, tag="mark")
     furniture = Furniture(fonts, trace_line=report.footer, draft=report.draft, draft_text=report.warning)
-    return render(flow.pages, furniture, title=report.title, author="")
+    return render(flow.pages, furniture, title=report.title, author="", subject="暗访记录（内部资料）")
 
 
 def _answers(flow: Flow | None, report: VisitReport) -> bool:

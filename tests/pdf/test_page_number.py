@@ -35,3 +35,13 @@ def test_page_number_dash_is_7_mm_below_the_text_block(tmp_path):
     assert rows, "no dash found below the text block"
     middle_mm = (top + (rows[0] + rows[-1]) / 2) / MM_PX
     assert abs(middle_mm - BLOCK_BOTTOM_MM - 7) < 0.5, middle_mm - BLOCK_BOTTOM_MM
+
+
+@needs_poppler
+def test_the_pdf_says_what_it_is_in_its_metadata(tmp_path):
+    import subprocess
+
+    path = pt.write(tmp_path, build_circular(circular()))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    subject = next(line for line in info.splitlines() if line.startswith("Subject:"))
+    assert "通报" in subject
