@@ -62,3 +62,15 @@ def test_photo_captions_print_the_findings_problem_and_the_photos_own_caption_as
     annex = text[text.rindex(PHOTO_ANNEX_TITLE):]  # the annex itself, not the 附件 note
     assert "问题：" + squeeze(finding.description)[:10] in annex
     assert "说明：现场拍摄的签到册" in annex and "问题：现场拍摄的签到册" not in annex
+
+
+def test_issued_copies_use_the_unsealed_signature_layout(app, world):
+    """Electronic copies carry no seal: 署名 two characters in from the right, the date under it moved right."""
+    from inspection.circulars.assemble import document_for
+
+    from .helpers import confirmed_findings, make_draft
+
+    confirmed_findings(world)
+    circular = make_draft(world)
+    doc = document_for(circular, photo_dir=app.config["PHOTO_DIR"])
+    assert doc.sealed is False
