@@ -148,5 +148,6 @@ def document_for(circular: Circular, *, photo_dir: str | Path, number: int | Non
         print_date=circular.print_date or doc_date,
         trace_line=copy.trace_line,
         draft=draft,
+        annotation=circular.annotation.strip() or None,
         sealed=False,  # the copies go out electronically, without the seal: GB/T 9704's unsealed layout
     )

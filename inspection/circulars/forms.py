@@ -52,6 +52,7 @@ class CircularForm(BaseForm):
     print_date = DateField("印发日期", validators=[Optional()])
     photo_annex = BooleanField("附问题照片")
     table_annex = BooleanField("附问题清单（表格）")
+    annotation = StringField("附注", filters=[strip], validators=[Length(max=100)])
     rectify_days = IntegerField("整改期限（天）", default=15, validators=[
         DataRequired("请填写整改期限"), NumberRange(1, 90, message="整改期限应为1至90天")])
     rectify_day_kind = RadioField("期限计算", choices={"natural": "自然日", "working": "工作日（按国家法定节假日和调休）"},
@@ -61,7 +62,7 @@ class CircularForm(BaseForm):
         """Return the fields the service stores."""
         return {name: getattr(self, name).data for name in (
             "title", "organ_id", "recipients_line", "cc", "security_level", "security_period", "urgency",
-            "signature", "doc_date", "printer", "print_date", "photo_annex", "table_annex", "rectify_days",
+            "signature", "doc_date", "printer", "print_date", "photo_annex", "table_annex", "annotation", "rectify_days",
             "rectify_day_kind")}
 
 

@@ -66,6 +66,7 @@ class Circular(db.Model):
     print_date: Mapped[date | None] = mapped_column(Date)
     photo_annex: Mapped[bool] = mapped_column(Boolean, default=True)
     table_annex: Mapped[bool] = mapped_column(Boolean, default=False)
+    annotation: Mapped[str] = mapped_column(String(100), default="", server_default="")  # 附注, e.g. 此件公开发布
     rectify_days: Mapped[int] = mapped_column(Integer, default=15, server_default="15")  # 整改期限, set once
     rectify_day_kind: Mapped[str] = mapped_column(String(8), default="natural", server_default="natural")
     year: Mapped[int | None] = mapped_column(Integer)

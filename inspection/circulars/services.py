@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 META_FIELDS = ("title", "organ_id", "recipients_line", "cc", "security_level", "security_period", "urgency",
                "signature", "doc_date", "printer", "print_date", "photo_annex", "table_annex",
-               *PERIOD_FIELDS)
+               "annotation", *PERIOD_FIELDS)
 
 
 class CircularError(Exception):

@@ -74,3 +74,16 @@ def test_issued_copies_use_the_unsealed_signature_layout(app, world):
     circular = make_draft(world)
     doc = document_for(circular, photo_dir=app.config["PHOTO_DIR"])
     assert doc.sealed is False
+
+
+def test_the_annotation_set_on_the_circular_prints_under_the_date(app, world, tmp_path):
+    from inspection.circulars import services
+    from inspection.circulars.issuing import build_pdf
+
+    from .helpers import confirmed_findings, make_draft, pdf_text, settings_for
+
+    confirmed_findings(world)
+    circular = make_draft(world)
+    services.update_circular(circular, {"annotation": "此件公开发布"}, actor=world.users["reviewer"])
+    text = pdf_text(build_pdf(circular, settings_for(app)), tmp_path)
+    assert "（此件公开发布）" in text
