@@ -45,7 +45,9 @@ def ledger_rows(flt: ItemFilter, rule: ColourRule, *, batch: int = BATCH) -> Ite
                       .join(Unit, Unit.id == Item.unit_id).outerjoin(counts, counts.c.item_id == Item.id), rule)
     query = query.order_by(Unit.sort_order, Unit.id, Item.circular_id, Item.position, Item.id)
     number = 0
-    result = db.session.connection().execution_options(yield_per=batch).execute(query)  # Core: no ORM rows
+    # Core rows, not ORM ones; the option on the statement, not the connection (a connection-wide yield_per
+    # would make every later statement of the request, the audit INSERT too, a server-side cursor on PostgreSQL)
+    result = db.session.connection().execute(query.execution_options(yield_per=batch))
     for (_id, unit, problem, category, measures, leader, responsible, due, progress, status, closed_at,
          evidence) in result:
         number += 1
