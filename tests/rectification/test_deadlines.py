@@ -98,3 +98,12 @@ def _replace_columns(expr, values):
         return None
 
     return visitors.replacement_traverse(expr, {}, swap)
+
+
+def test_a_year_the_national_calendar_does_not_know_counts_monday_to_friday(app):
+    assert not calendar_covers(2099)  # no State Council schedule yet: the package raises, we fall back
+    assert is_workday(date(2099, 1, 2)) and not is_workday(date(2099, 1, 3))  # Friday, Saturday
+    assert add_period(date(2099, 1, 2), 1, "working") == date(2099, 1, 5)  # Friday + 1 working day = Monday
+    db.session.add(CalendarDay(day=date(2099, 1, 5), is_workday=False, note="本地假日"))
+    db.session.flush()
+    assert add_period(date(2099, 1, 2), 1, "working") == date(2099, 1, 6)
