@@ -5,7 +5,10 @@ from .campaigns.models import Campaign, Target, Team, team_members  # noqa: F401
 from .circulars.models import (CircularCopy, CircularFinding, CircularRecipient, CircularSection,  # noqa: F401
                                Circular, IssuingOrgan, NumberCounter)
 from .checklists.models import Checklist, ChecklistItem  # noqa: F401
+from .followup.models import (FollowupPlan, FollowupProblem, Recheck, RecheckPhoto,  # noqa: F401
+                              followup_circulars)
 from .findings.models import FindingPhoto, Finding, InvolvedPerson  # noqa: F401
+from .outcomes.models import Outcome  # noqa: F401
 from .photos.models import Photo  # noqa: F401
 from .rectification.models import (CalendarDay, ExtensionRequest, RectificationEvent,  # noqa: F401
                                     RectificationEvidence, RectificationItem, RectificationReport, Reminder)

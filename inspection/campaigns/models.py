@@ -10,6 +10,7 @@ from ..sqltypes import UTCDateTime, utcnow
 from ..extensions import db
 
 CAMPAIGN_STATUSES = {"draft": "筹备中", "active": "进行中", "closed": "已结束"}
+CAMPAIGN_KINDS = {"ordinary": "明察暗访", "followup": "回头看"}
 # What people call a campaign's fields (its form and the audit log).
 CAMPAIGN_FIELD_LABELS = {"title": "标题", "description": "说明", "start_date": "开始日期", "end_date": "结束日期",
                          "checklist_id": "检查清单版本（编号）", "status": "状态"}
@@ -34,6 +35,7 @@ class Campaign(db.Model):
     end_date: Mapped[date] = mapped_column(Date)
     checklist_id: Mapped[int] = mapped_column(ForeignKey("checklists.id"))
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="ordinary", server_default="ordinary", index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -45,6 +47,11 @@ class Campaign(db.Model):
     @property
     def status_label(self) -> str:
         return CAMPAIGN_STATUSES.get(self.status, self.status)
+
+    @property
+    def is_followup(self) -> bool:
+        """Tell whether this is a 回头看 (its targets check earlier problems; see the followup feature)."""
+        return self.kind == "followup"
 
     def overrun(self, today: date) -> bool:
         """Tell whether the campaign is still active after its last day (visits then fall outside its period)."""

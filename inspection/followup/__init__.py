@@ -1,0 +1,1 @@
+"""回头看: follow-up campaigns that check in the field what units reported as rectified."""
