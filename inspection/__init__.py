@@ -81,6 +81,8 @@ def register_blueprints(app: Flask) -> None:
     from .circulars import editor, inbox, organ_views, views as circular_views  # noqa: F401  (routes on circulars.bp)
     from .core import views as core_views
     from .field import views as field_views
+    from .followup import blueprint as followup  # route modules: see followup/blueprint.py
+    from .outcomes import blueprint as outcomes  # route modules: see outcomes/blueprint.py
     from .photos import views as photo_views
     from .rectification import blueprint as rectification  # route modules: see rectification/blueprint.py
     from .rectification import (calendar_views, desk_views, liaison_views,  # noqa: F401  (routes on rectification.bp)
@@ -95,7 +97,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (core_views.bp, auth_views.bp, auth_api.bp, user_views.bp, unit_views.bp, checklist_views.bp,
                campaign_views.bp, audit_views.bp, photo_views.bp, circulars.bp, sync_api.bp, review.bp, rectification.bp,
-               visit_views.bp, stats_views.bp, stats_api.bp, field_views.bp, tus_api.bp):
+               followup.bp, outcomes.bp, visit_views.bp, stats_views.bp, stats_api.bp, field_views.bp, tus_api.bp):
         app.register_blueprint(bp)
 
 
