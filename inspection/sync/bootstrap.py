@@ -22,6 +22,7 @@ from ..visits.models import ANSWER_RESULTS, Visit
 from .context import ApplyContext
 from .schemas import MAX_RECORDS
 from .services import current_cursor
+from .team_records import TeamRecordSchema, team_records
 from .versions import finding_data
 
 
@@ -130,6 +131,8 @@ class BootstrapSchema(Schema):
     limits = fields.Nested(LimitsSchema)
     returned_findings = fields.List(fields.Nested(ReturnedFindingSchema), metadata={
         "description": "the team's findings returned with a question (需补充) in these campaigns, oldest first"})
+    team_records = fields.List(fields.Nested(TeamRecordSchema), metadata={
+        "description": "the team's visits and findings in these campaigns, newest first, read-only (compact)"})
     cursor = fields.String(metadata={"description": "start pulling /changes from here"})
     server_time = fields.AwareDateTime()
 
@@ -166,6 +169,7 @@ def bootstrap_for(user, *, limits: dict) -> dict:
         "answer_results": ANSWER_RESULTS,
         "limits": {**limits, "max_records_per_batch": MAX_RECORDS},
         "returned_findings": returned_findings(user, campaign_ids, team_ids),
+        "team_records": team_records(campaign_ids, team_ids),
         "cursor": str(current_cursor(user)),
         "server_time": utcnow(),
     }
