@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +15,9 @@ STATIC_SUBDIR = "field"
 SHELL_TEMPLATE = "field/shell.html"
 SW_TEMPLATE = "field/sw.js"
 PRECACHED_SUFFIXES = (".js", ".css", ".png")
-# The entry module and the modules the first screen needs, preloaded in the shell.
+# The entry module; its static imports (not the screens it loads with import()) are preloaded in the shell.
 ENTRY_MODULE = "app.js"
+STATIC_IMPORT = re.compile(r"(?:^|[;\s])(?:import|export)\s+(?:[\w*{}\s,$]+?\s+from\s+)?'(\.[^']+)'")
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class FieldAssets:
     files: tuple[str, ...]  # paths relative to static/, e.g. "field/app.js"
     modules: tuple[str, ...]  # the JS modules among them
     config: dict
+    first_open: tuple[str, ...] = ()  # the entry module and its static import closure (what a first open loads)
 
 
 def client_config(app: Flask) -> dict:
@@ -48,6 +51,22 @@ def _files(static_root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in PRECACHED_SUFFIXES)
 
 
+def static_closure(static_root: Path, entry: str) -> tuple[str, ...]:
+    """Return the entry module and every module it imports statically, recursively (paths relative to static/)."""
+    root = static_root.resolve()
+    seen: list[str] = []
+    pending = [entry]
+    while pending:
+        relative = pending.pop()
+        if relative in seen:
+            continue
+        seen.append(relative)
+        path = root / relative
+        for target in STATIC_IMPORT.findall(path.read_text(encoding="utf-8")):
+            pending.append((path.parent / target).resolve().relative_to(root).as_posix())
+    return (entry, *sorted(set(seen) - {entry}))
+
+
 def build_assets(app: Flask) -> FieldAssets:
     """Hash every file the app is made of (and its config), so any change makes a new cache version."""
     static_root = Path(app.static_folder or "")
@@ -62,7 +81,9 @@ def build_assets(app: Flask) -> FieldAssets:
         digest.update(relative.encode() + b"\0" + path.read_bytes())
         files.append(relative)
     modules = tuple(f for f in files if f.endswith(".js"))
-    return FieldAssets(version=digest.hexdigest()[:12], files=tuple(files), modules=modules, config=config)
+    first_open = static_closure(static_root, f"{STATIC_SUBDIR}/{ENTRY_MODULE}")
+    return FieldAssets(version=digest.hexdigest()[:12], files=tuple(files), modules=modules, config=config,
+                       first_open=first_open)
 
 
 def get_assets(app: Flask) -> FieldAssets:

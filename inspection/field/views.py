@@ -45,7 +45,7 @@ def _no_store_headers(response, *, policy: bool = True):
 def index():
     """Serve the app shell (no data in it: the app reads IndexedDB and the sync API)."""
     assets = get_assets(current_app)
-    static = [url_for("static", filename=f) for f in assets.modules]
+    static = [url_for("static", filename=f) for f in assets.first_open]
     html = render_template(
         "field/shell.html",
         app_name=APP_NAME,

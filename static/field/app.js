@@ -10,12 +10,15 @@ import { claim } from './editor.js';
 import { notice } from './ui.js';
 import * as login from './views/login.js';
 import * as home from './views/home.js';
-import * as visit from './views/visit.js';
-import * as finding from './views/finding.js';
-import * as outbox from './views/outbox.js';
-import * as me from './views/me.js';
 
-const ROUTES = { '': home, v: visit, f: finding, outbox, me, login };
+// Screens a first open does not need load on demand; the service worker precaches them, so they open offline.
+const LAZY = {
+  v: () => import('./views/visit.js'),
+  f: () => import('./views/finding.js'),
+  outbox: () => import('./views/outbox.js'),
+  me: () => import('./views/me.js'),
+};
+const EDITED = new Set(['v', 'f']);  // screens of one record, edited in one tab at a time
 const view = document.getElementById('view');
 let active = { module: null, params: null, stale: false, token: 0 };
 
@@ -35,16 +38,28 @@ function setupVeil() {
 function parseHash() {
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean);
   const name = parts[0] || '';
-  return { module: ROUTES[name] || home, params: { id: parts[1] || null } };
+  return { name: name === 'login' || LAZY[name] ? name : '', params: { id: parts[1] || null } };
+}
+
+/** Return the module of a screen, loading it on first use. */
+async function screen(name) {
+  if (name === 'login') return login;
+  if (!LAZY[name]) return home;
+  try {
+    return await LAZY[name]();
+  } catch (error) {
+    return { render: (root) => root.append(notice('bad', T.screenMissing), h('a.button.big', { href: '#/' }, T.back)) };
+  }
 }
 
 /** Render the screen named by the URL hash (or sign-in when the phone holds no session). */
 async function route({ keepScroll = false } = {}) {
   const token = ++active.token;
   const session = await loadSession();
-  const { module, params } = session && session.token ? parseHash() : { module: login, params: {} };
+  const { name, params } = session && session.token ? parseHash() : { name: 'login', params: {} };
+  const module = await screen(name);
   const sameScreen = active.module === module && active.params && active.params.id === params.id;
-  const record = (module === visit || module === finding) && params.id;
+  const record = EDITED.has(name) && params.id;
   const editing = await claim(record || null, () => refresh());
   const fragment = document.createElement('div');
   await module.render(fragment, params, { session, rerender: () => refresh() });

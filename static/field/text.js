@@ -4,6 +4,7 @@ export const T = {
   offline: '离线',
   loading: '正在打开…',
   back: '返回',
+  screenMissing: '这个页面还没有保存到手机上，请联网后再打开一次。',
   done: '完成',
   cancel: '取消',
   ok: '确定',

@@ -7,7 +7,7 @@ import { storageStatus } from '../photos.js';
 import { T } from '../text.js';
 import { badge, notice, saveFailed, stateBadge } from '../ui.js';
 import { bytes, clip, h, when, windowText } from '../util.js';
-import { locate } from './visit.js';
+import { locate } from '../locate.js';
 
 /** Render the home screen. */
 export async function render(root) {

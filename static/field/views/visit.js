@@ -1,6 +1,6 @@
 // A visit: the checklist by category with big pass / fail / n.a. buttons, the findings, and ending it.
 import { current, findTarget, groupedItems } from '../bootstrap.js';
-import { allPhotos, findingsOf, getRecord, kvGet } from '../db.js';
+import { allPhotos, findingsOf, getRecord } from '../db.js';
 import { endVisit, findingFor, modify, patch, photoCounts, setAnswer } from '../model.js';
 import { problems, stateOf } from '../state.js';
 import { T } from '../text.js';
@@ -9,16 +9,6 @@ import { clip, clock, fromLocalInput, h, toLocalInput, when } from '../util.js';
 import { syncNow } from '../sync.js';
 
 const RESULTS = [['pass', T.pass], ['fail', T.fail], ['na', T.na]];
-
-/** Record the phone's position on a visit, if the inspector allows it (never blocks anything). */
-export async function locate(visitId) {
-  const settings = (await kvGet('settings')) || {};
-  if (settings.gps === false || !navigator.geolocation) return;
-  navigator.geolocation.getCurrentPosition(
-    (pos) => patch(visitId, { 'data.lat': pos.coords.latitude, 'data.lon': pos.coords.longitude,
-      'data.accuracy': Math.round(pos.coords.accuracy) }),
-    () => {}, { enableHighAccuracy: true, timeout: 30000, maximumAge: 120000 });
-}
 
 /** Render one visit. */
 export async function render(root, { id }) {
