@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..campaigns.models import CAMPAIGN_FIELD_LABELS
 from ..findings.models import FINDING_FIELD_LABELS
+from ..outcomes.labels import OUTCOME_FIELD_LABELS
 from ..visits.models import VISIT_FIELD_LABELS
 
 ACTION_LABELS = {
@@ -45,6 +46,9 @@ ACTION_LABELS = {
     "finding.sync_update": "同步修改问题",
     "finding.sync_conflict": "问题同步冲突",
     "finding.linked": "问题关联到访记录",
+    "recheck.sync_update": "同步修改复核",
+    "recheck.sync_conflict": "复核同步冲突",
+    "recheck.linked": "复核关联到访记录",
     "finding.confirmed": "确认问题",
     "finding.returned": "退回补充",
     "finding.rejected": "不予采纳",
@@ -94,9 +98,19 @@ ACTION_LABELS = {
     "rectification.report_accepted": "整改报告已收悉",
     "rectification.report_returned": "退回整改报告",
     "rectification.notice_printed": "打印督办通知",
+    "rectification.reopened": "回头看重新交办",
+    "rectification.flagged": "回头看标记事项",
+    "rectification.consolidated": "回头看认定巩固",
+    "recheck.confirmed": "确认复核",
+    "recheck.rejected": "复核不予采纳",
     "rectification.ledger_exported": "导出整改台账",
     "calendar.set": "调整工作日",
     "calendar.removed": "取消工作日调整",
+    "followup.create": "新建回头看",
+    "followup.auto_assign": "回头看自动交叉分配",
+    "outcome.recorded": "录入处理意见",
+    "outcome.edited": "修改处理意见",
+    "outcome.deleted": "删除处理意见",
 }
 
 ENTITY_LABELS = {
@@ -109,6 +123,7 @@ ENTITY_LABELS = {
     "target": "检查目标",
     "visit": "到访记录",
     "finding": "问题",
+    "recheck": "复核",
     "photo": "照片",
     "review": "审核",
     "circular": "通报",
@@ -122,6 +137,7 @@ ENTITY_LABELS = {
     "sync_batch": "同步批次",
     "ledger": "问题台账",
     "statistics": "问题统计",
+    "outcome": "处理意见",
     "system": "系统",
 }
 
@@ -170,6 +186,7 @@ _SNAPSHOT_LABELS = {
     "device": "设备",
     "visits": "到访记录",
     "findings": "问题",
+    "rechecks": "复核",
     "size": "大小（字节）",
     "mime": "文件类型",
     "first_upload": "首次上传",
@@ -219,14 +236,32 @@ _SNAPSHOT_LABELS = {
     "is_workday": "是否工作日",
     "requested_due": "申请的完成时限",
     "due_date": "完成时限",
+    "flag": "回头看标记",
+    "verdict": "复核结论",
+    "decision": "审核处理",
+    "item": "整改事项（编号）",
     "measures": "整改措施",
     "leader": "责任领导",
     "responsible": "责任人",
     "progress": "完成情况",
+    # outcomes (处理意见; "body" of an outcome is its 处理机关: see OUTCOME_FIELD_LABELS)
+    "measure": "处理方式",
+    "decided_on": "处理日期",
+    "person_name": "姓名",
+    "post": "职务",
+    "finding_id": "问题",
+    # 回头看 planning
+    "circulars": "据以回访的通报",
+    "scope": "回访范围",
+    "include_checklist": "同时按检查清单检查",
+    "cross": "交叉回访",
+    "assigned": "已分配的单位",
+    "unassigned": "无法分配的单位",
 }
 
 # Fields labelled beside their models, by the entity type their audit events carry.
-ENTITY_FIELD_LABELS = {"campaign": CAMPAIGN_FIELD_LABELS, "visit": VISIT_FIELD_LABELS, "finding": FINDING_FIELD_LABELS}
+ENTITY_FIELD_LABELS = {"campaign": CAMPAIGN_FIELD_LABELS, "visit": VISIT_FIELD_LABELS, "finding": FINDING_FIELD_LABELS,
+                       "outcome": OUTCOME_FIELD_LABELS}
 # Every field by name: for other entities and nested values (a model's label wins over a shared key's).
 FIELD_LABELS = {**_SNAPSHOT_LABELS, **CAMPAIGN_FIELD_LABELS, **VISIT_FIELD_LABELS, **FINDING_FIELD_LABELS}
 
