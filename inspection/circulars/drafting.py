@@ -239,14 +239,27 @@ def _run_in(rest: str) -> bool:
 
     A heading fits on one line (28 characters with its number) and holds no full stop but a final one.
     """
-    rest = rest.rstrip().rstrip("。")
-    return "。" in rest or len(rest) > 24
+    rest = rest.rstrip().rstrip("。！？")
+    return any(mark in rest for mark in "。！？") or len(rest) > 24
+
+
+def _run_in_lead(rest: str) -> str:
+    """Return the heading phrase a run-in （一） paragraph opens with ("立行立改。"), or "" if it has none.
+
+    The phrase runs to the first full stop and fits on a heading's line; a paragraph that is one long
+    sentence ("涉及县级干部的问题，……处理。") has no heading phrase and is set all in 仿宋.
+    """
+    stop = min((rest.find(mark) for mark in "。！？" if mark in rest), default=-1)
+    if stop <= 0 or stop + 1 > 24 or not rest[stop + 1:].strip():
+        return ""
+    return rest[:stop + 1]
 
 
 def text_to_blocks(text: str) -> list[Block]:
     """Turn one section's edited text into blocks, renumbering （一） 1. （1） in order.
 
-    A （一） line that runs on into a paragraph is set as body text: only bare headings are 楷体.
+    A （一） line that runs on into a paragraph is body text whose heading phrase ("（一）立行立改。") is a
+    run-in `lead`, set in 楷体 as GB/T 9704 practice has it; a bare heading is all 楷体.
     """
     blocks: list[Block] = []
     h2 = h3 = h4 = 0
@@ -260,7 +273,12 @@ def text_to_blocks(text: str) -> list[Block]:
         elif match := _H2.match(line):
             h2, h3, h4 = h2 + 1, 0, 0
             rest = line[match.end():]
-            blocks.append(Block("p" if _run_in(rest) else "h2", f"（{chinese_numeral(h2)}）{rest}"))
+            number = f"（{chinese_numeral(h2)}）"
+            if not _run_in(rest):
+                blocks.append(Block("h2", number + rest))
+            else:
+                lead = _run_in_lead(rest)
+                blocks.append(Block("p", number + rest, lead=number + lead if lead else "", lead_kind="h2"))
         elif match := _H3.match(line):
             h3, h4 = h3 + 1, 0
             blocks.append(Block("h3", f"{h3}.{line[match.end():]}"))

@@ -7,6 +7,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .document import Attachment, Block, PhotoEntry, Table
 from .fonts import FontSet
+from .glyphs import BLOCK_ROLE
 from .images import print_copies, reader
 from .layout import (BLOCK_W, BODY_SIZE, BOTTOM, LAND_BLOCK_W, LAND_BOTTOM, LAND_LEFT, LAND_TOP, LEFT, LINES, MM,
                      PITCH, SMALL_SIZE, TOP, Flow, LayoutError, Page, centred, slot_top)
@@ -41,16 +42,25 @@ LANDSCAPE = Frame(LAND_LEFT, LAND_TOP, LAND_BLOCK_W, LAND_BOTTOM, landscape=True
 
 def block_style(kind: str) -> Style:
     """Return the style of a body block kind (h1 黑体, h2 楷体, others 仿宋), indented two characters."""
-    role = {"h1": "heiti", "h2": "kaiti"}.get(kind, "fangsong")
-    return Style(role, BODY_SIZE, BLOCK_W, grid_chars=28, first_indent=2 * BODY_PITCH)
+    return Style(BLOCK_ROLE.get(kind, "fangsong"), BODY_SIZE, BLOCK_W, grid_chars=28, first_indent=2 * BODY_PITCH)
+
+
+def block_paragraphs(block: Block) -> list[str | list[tuple[str, str]]]:
+    """Return a block's paragraphs (one per text line); a run-in heading makes the first one two font runs."""
+    parts = [part.strip() for part in block.text.splitlines() if part.strip()] or [""]
+    role = BLOCK_ROLE.get(block.kind, "fangsong")
+    lead = block.lead.strip()
+    if lead and parts[0].startswith(lead):
+        parts[0] = [(BLOCK_ROLE.get(block.lead_kind, role), lead), (role, parts[0][len(lead):])]
+    return parts
 
 
 def place_blocks(flow: Flow, blocks: list[Block], where_prefix: str) -> None:
     """Lay body blocks on the grid, keeping headings with the following line."""
     for index, block in enumerate(blocks, start=1):
         heading = block.kind in ("h1", "h2")
-        for text in [part for part in block.text.splitlines() if part.strip()] or [""]:
-            flow.paragraph(text.strip(), block_style(block.kind), f"{where_prefix}第{index}段",
+        for paragraph in block_paragraphs(block):
+            flow.paragraph(paragraph, block_style(block.kind), f"{where_prefix}第{index}段",
                            keep_with_next=1 if heading and index < len(blocks) else 0)
 
 

@@ -10,11 +10,15 @@ class Block:
     """One paragraph of a document body.
 
     kind: "h1" (一、 黑体), "h2" (（一） 楷体), "h3" (1. 仿宋), "h4" ((1) 仿宋) or "p" (body paragraph);
-    the numbering is part of `text`, written by the drafter.
+    the numbering is part of `text`, written by the drafter. `lead` is a run-in heading at the start of a
+    paragraph's text ("（一）立行立改。" of "（一）立行立改。各单位要……"), set in the face of the heading level
+    `lead_kind` while the rest of the paragraph keeps the block's own face.
     """
 
     kind: str
     text: str
+    lead: str = ""
+    lead_kind: str = "h2"
 
 
 @dataclass

@@ -3,10 +3,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from .document import CircularDocument, VisitReport
+from .document import Block, CircularDocument, VisitReport
 from .fonts import FontSet, MissingGlyphError, fontset
 
 BLOCK_ROLE = {"h1": "heiti", "h2": "kaiti"}
+
+
+def block_texts(block: Block, where: str) -> Iterator[tuple[str, str, str]]:
+    """Yield (text, font role, where) for a body block: its run-in heading in the heading's face, the rest in its own."""
+    role = BLOCK_ROLE.get(block.kind, "fangsong")
+    text = block.text.strip()
+    lead = block.lead.strip()
+    if lead and text.startswith(lead):
+        yield lead, BLOCK_ROLE.get(block.lead_kind, role), where
+        text = text[len(lead):]
+    yield text, role, where
 
 
 def circular_texts(doc: CircularDocument) -> Iterator[tuple[str, str, str]]:
@@ -16,7 +27,7 @@ def circular_texts(doc: CircularDocument) -> Iterator[tuple[str, str, str]]:
     yield doc.title, "xiaobiaosong", "标题"
     yield doc.recipients, "fangsong", "主送"
     for index, block in enumerate(doc.body, start=1):
-        yield block.text, BLOCK_ROLE.get(block.kind, "fangsong"), f"正文第{index}段"
+        yield from block_texts(block, f"正文第{index}段")
     yield doc.signature, "fangsong", "发文机关署名"
     yield doc.annotation or "", "fangsong", "附注"
     yield doc.copy_number or "", "latin", "份号"
@@ -40,7 +51,7 @@ def circular_texts(doc: CircularDocument) -> Iterator[tuple[str, str, str]]:
                 for c, value in enumerate(row, start=1):
                     yield str(value), "fangsong", f"{label} 表格第{r}行第{c}列"
         for index, block in enumerate(attachment.blocks, start=1):
-            yield block.text, BLOCK_ROLE.get(block.kind, "fangsong"), f"{label} 第{index}段"
+            yield from block_texts(block, f"{label} 第{index}段")
 
 
 def report_texts(report: VisitReport) -> Iterator[tuple[str, str, str]]:

@@ -78,8 +78,10 @@ def sample_document(photo_dir: Path, draft: bool = False) -> CircularDocument:
         Block("p", "对上述问题，由县纪委监委对相关单位主要负责人进行提醒谈话，责令相关责任人作出书面检查；对王堃、张喆昇等"
                    "6名干部予以批评教育。对问题突出的县教育和体育局予以通报批评。"),
         Block("h1", "四、工作要求"),
-        Block("p", "各单位要举一反三、立行立改，于12月10日前将整改情况书面报送县纪委监委党风政风监督室。县纪委监委将适时"
-                   "开展“回头看”，对整改不力、问题反弹的，依规依纪严肃追责问责。"),
+        Block("p", "（一）立行立改。各被通报单位要举一反三，于12月10日前将整改情况书面报送县纪委监委党风政风监督室。",
+              lead="（一）立行立改。"),  # run-in headings: the phrase in 楷体, the rest in 仿宋
+        Block("p", "（二）持续督查。县纪委监委将适时开展“回头看”，对整改不力、问题反弹的，依规依纪严肃追责问责。",
+              lead="（二）持续督查。"),
     ]
     photos = []
     for i, (unit, when, problem, place) in enumerate(FINDINGS[:4]):

@@ -9,10 +9,16 @@ is kept at the end of this one, as Word and WPS do: its blank half is compressed
 enough, the marks earlier on the line and then its gaps close up a little (at most MAX_GAP_SQUEEZE em
 each). A number or Latin word that just misses the line end is kept the same way rather than leaving the
 line loose. Only when even that cannot make room does the previous character go down with it.
+
+A paragraph is a string set in its style's font role, or a sequence of (role, text) runs: a run-in heading
+("（一）立行立改。" in 楷体, the rest in 仿宋) is one paragraph of two runs. Every rule above works across runs,
+since lines are built from tokens and each token keeps its own font; per-character fallback (rare
+characters from the Hanazono faces) is chosen inside each run from that run's role.
 """
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -32,6 +38,8 @@ MAX_PUNCT_SQUEEZE = 0.5  # em: a compressed mark keeps at least half its cell
 INK_MARGIN = 0.05  # em kept clear to the right of a compressed mark's ink
 UNIT_AFTER_NUMBER = frozenset("年月日时分秒号个名人次项件起家本处条批")  # 18日, 2名: a number keeps its unit
 MAX_GAP_SQUEEZE = 1 / 32  # em: how much each gap of a line may close up to keep a closing mark on it
+
+Runs = Sequence[tuple[str, str]]  # (font role, text) pieces of one paragraph
 
 
 @dataclass
@@ -120,25 +128,36 @@ class Style:
         return self.size + self.char_space
 
 
-def tokenize(text: str, style: Style, fonts: FontSet, where: str) -> list[Token]:
-    """Split text into tokens, choosing a font for every character (MissingGlyphError if none has it)."""
+def runs_of(text: str | Runs, style: Style) -> list[tuple[str, str]]:
+    """Return a paragraph as (role, text) runs: a plain string is one run in the style's role."""
+    if isinstance(text, str):
+        return [(style.role, text)]
+    return [(role, part) for role, part in text if part]
+
+
+def tokenize(text: str | Runs, style: Style, fonts: FontSet, where: str) -> list[Token]:
+    """Split text (a string or (role, text) runs) into tokens, choosing a font for every character.
+
+    Raises MissingGlyphError if no font of a run's role (or its fallbacks) has a character.
+    """
     tokens: list[Token] = []
-    word = ""
+    word = ""  # a Latin word may straddle two runs when both draw it in the same face: it stays one token
     word_font = ""
-    for char in text:
-        if char in "\r\n\t":
-            char = " "
-        font = fonts.require(style.role, char, where).name
-        if char in LATIN_WORD and (not word or font == word_font):
-            word, word_font = word + char, font
-            continue
-        if word:
-            tokens.append(Token(word, word_font, stringWidth(word, word_font, style.size)))
-            word = ""
-        if char in LATIN_WORD:
-            word, word_font = char, font
-            continue
-        tokens.append(Token(char, font, stringWidth(char, font, style.size)))
+    for role, part in runs_of(text, style):
+        for char in part:
+            if char in "\r\n\t":
+                char = " "
+            font = fonts.require(role, char, where).name
+            if char in LATIN_WORD and (not word or font == word_font):
+                word, word_font = word + char, font
+                continue
+            if word:
+                tokens.append(Token(word, word_font, stringWidth(word, word_font, style.size)))
+                word = ""
+            if char in LATIN_WORD:
+                word, word_font = char, font
+                continue
+            tokens.append(Token(char, font, stringWidth(char, font, style.size)))
     if word:
         tokens.append(Token(word, word_font, stringWidth(word, word_font, style.size)))
     return tokens
@@ -223,8 +242,8 @@ def _keep_on_line(current: list[Token], tokens: list[Token], i: int, x: float, a
     return line, end - i
 
 
-def break_lines(text: str, style: Style, fonts: FontSet, where: str) -> list[Line]:
-    """Break a paragraph into lines on the style's grid, honouring CJK line-start/line-end rules."""
+def break_lines(text: str | Runs, style: Style, fonts: FontSet, where: str) -> list[Line]:
+    """Break a paragraph (a string or (role, text) runs) into lines on the style's grid, honouring CJK rules."""
     tokens = tokenize(text, style, fonts, where)
     cs = style.char_space
     lines: list[Line] = []
@@ -306,13 +325,13 @@ def _finish(tokens: list[Token], indent: float, style: Style, *, last: bool) -> 
     return line
 
 
-def measure(text: str, style: Style, fonts: FontSet, where: str) -> float:
+def measure(text: str | Runs, style: Style, fonts: FontSet, where: str) -> float:
     """Return the width of text set on one line in the style (no breaking)."""
     tokens = tokenize(text, style, fonts, where)
     return natural_width(tokens) + style.char_space * max(len(tokens) - 1, 0)
 
 
-def single_line(text: str, style: Style, fonts: FontSet, where: str) -> Line:
+def single_line(text: str | Runs, style: Style, fonts: FontSet, where: str) -> Line:
     """Return text as one unbroken line."""
     return Line(tokens=tokenize(text, style, fonts, where), indent=0.0, char_space=style.char_space,
                 size=style.size)

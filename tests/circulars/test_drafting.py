@@ -64,6 +64,17 @@ def test_run_in_numbered_paragraphs_are_body_text_and_bare_headings_are_kaiti():
     blocks = text_to_blocks("（一）立行立改。各单位要立即整改。\n（二）按时报告\n（三）举一反三。\n" + long)
     assert [(b.kind, b.text[:5]) for b in blocks] == [("p", "（一）立行"), ("h2", "（二）按时"), ("h2", "（三）举一"),
                                                       ("p", "（四）涉及")]
+    # the run-in paragraph's heading phrase is its lead, set in 楷体; one long sentence has none
+    assert [(b.lead, b.lead_kind) for b in blocks if b.kind == "p"] == [("（一）立行立改。", "h2"), ("", "h2")]
+
+
+def test_the_run_in_lead_is_the_phrase_to_the_first_full_stop_and_is_renumbered():
+    blocks = text_to_blocks("（三）立行立改。各单位要立即整改。\n（五）按时报告！于15日内报送。\n"
+                            "（一）情况。\n（二）。各单位要整改到位。\n"
+                            "（七）各被通报单位要高度重视认真对照通报问题逐条剖析原因。立即整改到位。")
+    assert [(b.kind, b.lead) for b in blocks] == [
+        ("p", "（一）立行立改。"), ("p", "（二）按时报告！"), ("h2", ""), ("p", ""), ("p", "")]
+    assert all(b.text.startswith(b.lead) for b in blocks)
 
 
 def test_body_numbers_level_one_headings_and_skips_the_opening():

@@ -87,3 +87,20 @@ def test_the_annotation_set_on_the_circular_prints_under_the_date(app, world, tm
     services.update_circular(circular, {"annotation": "此件公开发布"}, actor=world.users["reviewer"])
     text = pdf_text(build_pdf(circular, settings_for(app)), tmp_path)
     assert "（此件公开发布）" in text
+
+
+def test_the_requirements_run_in_headings_print_their_phrase_in_kaiti(app, world, tmp_path):
+    """（一）立行立改。 is 楷体 and the rest of its paragraph 仿宋, on the same line (GB/T 9704 practice)."""
+    from tests.pdf import pdftools as pt
+
+    confirmed_findings(world)
+    circular = make_draft(world)
+    path = pt.write(tmp_path, issuing.build_pdf(circular, settings_for(app)))
+    spans = pt.spans(path)
+    for phrase, follows in (("（一）立行立改。", "各被通报单位"), ("（二）按时报告。", "各被通报单位")):
+        index = next(i for i, s in enumerate(spans) if s.text == phrase)
+        lead = spans[index]
+        rest = [s for s in spans[index + 1:] if s.page == lead.page and abs(s.top - lead.top) < 0.5]
+        assert "Inspection-kaiti-" in lead.font, phrase
+        assert "".join(s.text for s in rest).startswith(follows)  # on the phrase's line, right after it
+        assert {s.font.split("+")[-1].split("-")[1] for s in rest} <= {"fangsong", "latin"}

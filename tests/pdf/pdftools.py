@@ -13,7 +13,7 @@ import pytest
 MM = 72 / 25.4
 
 needs_poppler = pytest.mark.skipif(
-    not all(shutil.which(tool) for tool in ("pdffonts", "pdftotext", "pdftoppm", "pdfimages")),
+    not all(shutil.which(tool) for tool in ("pdffonts", "pdftotext", "pdftoppm", "pdfimages", "pdftohtml")),
     reason="poppler-utils is not installed",
 )
 
@@ -116,3 +116,37 @@ def images_per_page(path: Path) -> dict[int, int]:
         page = int(line.split()[0])
         counts[page] = counts.get(page, 0) + 1
     return counts
+
+
+@dataclass
+class Span:
+    """One run of text in one font, from pdftohtml -xml (points from the top-left corner)."""
+
+    page: int
+    text: str
+    font: str  # the embedded font's full name, e.g. AAAAAA+Inspection-kaiti-ARPLUKaiCN-Subset
+    top: float
+    left: float
+    width: float
+    size: float
+
+
+def spans(path: Path) -> list[Span]:
+    """Return every text run with the font poppler draws it in (pdftohtml -xml at 72 dpi)."""
+    out = subprocess.run(["pdftohtml", "-xml", "-i", "-zoom", "1", "-fontfullname", "-stdout", str(path)],
+                         check=True, capture_output=True).stdout.decode("utf-8", "replace")  # CESU-8 beyond the BMP
+    faces: dict[str, tuple[str, float]] = {}
+    result, page = [], 0
+    for line in out.splitlines():
+        if "<page " in line:
+            page += 1
+        if match := re.search(r'<fontspec id="(\d+)" size="([\d.]+)" family="([^"]+)"', line):
+            faces[match.group(1)] = (match.group(3), float(match.group(2)))
+        match = re.search(r'<text top="([\d.-]+)" left="([\d.-]+)" width="([\d.]+)" height="[\d.]+" '
+                          r'font="(\d+)">(.*)</text>', line)
+        if match:
+            font, size = faces[match.group(4)]
+            body = unescape(re.sub(r"</?[bi]>", "", match.group(5)))
+            result.append(Span(page, body, font, float(match.group(1)), float(match.group(2)),
+                               float(match.group(3)), size))
+    return result
