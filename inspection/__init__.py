@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from .field import views as field_views
     from .followup import blueprint as followup  # route modules: see followup/blueprint.py
     from .outcomes import blueprint as outcomes  # route modules: see outcomes/blueprint.py
+    from .outcomes import views as outcome_views  # noqa: F401  (routes on outcomes.bp)
     from .photos import views as photo_views
     from .rectification import blueprint as rectification  # route modules: see rectification/blueprint.py
     from .rectification import (calendar_views, desk_views, liaison_views,  # noqa: F401  (routes on rectification.bp)
