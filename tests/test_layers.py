@@ -10,7 +10,7 @@ import inspection
 
 ROOT = Path(inspection.__file__).parent
 LOWER = ("findings", "visits", "units", "checklists", "campaigns")  # what inspectors record, and where
-UPPER = ("sync", "review", "stats", "circulars")  # features that use them
+UPPER = ("sync", "review", "stats", "circulars", "followup")  # features that use them
 
 
 def module_name(path: Path) -> str:

@@ -13,6 +13,7 @@ from ..core.dates import format_datetime
 from ..extensions import db
 from ..units.models import Unit
 from ..visits.models import Visit
+from . import hooks
 from .models import Campaign, Target, Team
 from .services import CampaignError, ensure_editable, window_outside
 
@@ -37,6 +38,7 @@ def _check(campaign: Campaign, target: Target | None, unit: Unit | None, team: T
     if window_outside(start, end, campaign.start_date, campaign.end_date):
         raise CampaignError(f"计划时间应在专项行动期间（{campaign.start_date.isoformat()} 至 "
                             f"{campaign.end_date.isoformat()}）内", "planned_start")
+    hooks.run(hooks.target_checks, campaign, target, unit, team)
 
 
 def _label(target_unit: Unit, start: datetime | None) -> str:
@@ -52,6 +54,7 @@ def create_target(campaign: Campaign, *, unit: Unit | None, team: Team | None, p
                     note=note.strip())
     db.session.add(target)
     db.session.flush()
+    hooks.run(hooks.target_saved, target, created=True, unit_changed=True)
     record(actor, "target.create", "target", target.id,
            f"在“{campaign.title}”中新增检查目标 {_label(unit, planned_start)}，由“{team.name}”负责",
            after={"campaign_id": campaign.id, "unit_id": unit.id, "team_id": team.id,
@@ -64,7 +67,8 @@ def update_target(target: Target, *, unit: Unit | None, team: Team | None, plann
                   planned_end: datetime | None, note: str = "", actor) -> bool:
     """Change a target's unit, team, window or note; the unit is fixed once a visit exists."""
     _check(target.campaign, target, unit, team, planned_start, planned_end)
-    if unit.id != target.unit_id and _visit_count(target):
+    unit_changed = unit.id != target.unit_id
+    if unit_changed and _visit_count(target):
         raise CampaignError("该目标已有暗访记录，不能更换被检查单位", "unit_id")
     before, after = changed_fields(target, {"unit_id": unit.id, "team_id": team.id, "planned_start": planned_start,
                                             "planned_end": planned_end, "note": note.strip()})
@@ -74,6 +78,7 @@ def update_target(target: Target, *, unit: Unit | None, team: Team | None, plann
     record(actor, "target.update", "target", target.id,
            f"修改“{target.campaign.title}”的检查目标 {unit.name}", before=before, after=after)
     db.session.flush()
+    hooks.run(hooks.target_saved, target, created=False, unit_changed=unit_changed)
     return True
 
 

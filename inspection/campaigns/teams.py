@@ -11,6 +11,7 @@ from ..auth.models import User
 from ..auth.roles import INSPECTOR
 from ..extensions import db
 from ..visits.models import Visit
+from . import hooks
 from .models import Campaign, Target, Team
 from .services import CampaignError, ensure_editable
 
@@ -55,6 +56,7 @@ def _check(campaign: Campaign, team: Team | None, name: str, leader: User | None
     clashes = [f"{p.name}（已在“{taken[p.id].name}”）" for p in members if p.id in taken]
     if clashes:
         raise CampaignError("每名暗访员在同一专项行动中只能加入一个暗访组：" + "、".join(clashes), "member_ids")
+    hooks.run(hooks.team_checks, campaign, team, members)
     return members
 
 
