@@ -38,6 +38,7 @@ def client_config(app: Flask) -> dict:
         "maxPhotoBytes": app.config["MAX_PHOTO_BYTES"],
         "maxPhotoPixels": app.config["MAX_PHOTO_PIXELS"],
         "maxSyncBytes": app.config["MAX_SYNC_BYTES"],
+        "photoTimeWindowMinutes": app.config["PHOTO_TIME_WINDOW_MINUTES"],  # 请核实 on the phone (plausible.js)
         "photoTypes": ["image/jpeg", "image/png", "image/webp"],
         "categories": list(CATEGORIES),
         "cadreLevels": CADRE_LEVELS,

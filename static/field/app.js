@@ -17,6 +17,7 @@ const LAZY = {
   f: () => import('./views/finding.js'),
   outbox: () => import('./views/outbox.js'),
   me: () => import('./views/me.js'),
+  r: () => import('./views/returned.js'),  // 需补充 from any team phone, and the team's records
 };
 const EDITED = new Set(['v', 'f']);  // screens of one record, edited in one tab at a time
 const view = document.getElementById('view');

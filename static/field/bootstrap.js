@@ -2,7 +2,7 @@
 import { kvGet } from './db.js';
 import { applyServerLimits } from './config.js';
 
-/** Turn the server's bootstrap document into what the screens read: {campaigns, checklists}. */
+/** Turn the server's bootstrap document into what the screens read: campaigns, checklists, 需补充, team records. */
 function normalise(data) {
   const units = new Map(data.units.map((u) => [u.id, u]));
   const checklists = new Map(data.checklists.map((list) => [list.id, {
@@ -17,7 +17,8 @@ function normalise(data) {
         plannedEnd: t.planned_end, doneAt: t.last_visit_at };
     }),
   }));
-  return { campaigns, checklists };
+  return { campaigns, checklists, returned: data.returned_findings || [], teamRecords: data.team_records || [],
+    unitLabels: new Map(data.units.map((u) => [u.id, u.short_name || u.name])) };
 }
 
 let cache = { at: null, value: null };

@@ -18,7 +18,7 @@ export async function pullChanges() {
   }
 }
 
-const SIMPLE_FIELDS = new Set(['description', 'location', 'severity', 'category', 'occurred_at', 'item_code']);
+const SIMPLE_FIELDS = new Set(['description', 'location', 'severity', 'category', 'occurred_at', 'item_code', 'reply']);
 
 function applyField(record, name, value) {
   if (SIMPLE_FIELDS.has(name) && (value === null || typeof value === 'string')) {

@@ -19,6 +19,8 @@ import { now, uuid } from './util.js';
  *   message: string}} [attention] set aside: the server kept failing on it alone
  * @property {boolean} [solo] from a split batch: goes one per batch
  * @property {{status: string, note: string, at: string}} [review] the latest review outcome pulled
+ * @property {boolean} [reply_only] a finding this phone does not hold: only its 补充说明 is sent (replies.js)
+ * @property {string} [reply_at] when this phone last wrote the 补充说明
  * @property {string} [visit_id] a finding's visit
  * @property {number} [target_id] a visit's target
  * @property {number} [campaign_id] a visit's campaign
@@ -183,7 +185,7 @@ export function addPhoto(findingId, photo) {
     if (!(await req(photos.get(photo.sha256)))) {
       await req(photos.put({ sha256: photo.sha256, blob: photo.blob, thumb: photo.thumb, size: photo.blob.size,
         type: photo.blob.type, name: photo.name || '', uploaded: false, error: null, created_at: now(),
-        original: photo.original || null, wifi: !!photo.wifi }));
+        original: photo.original || null, wifi: !!photo.wifi, exif_taken_at: photo.exif_taken_at || null }));
     }
     const records = t.objectStore('records');
     const finding = await req(records.get(findingId));
@@ -223,12 +225,14 @@ export function payload(record) {
     for (const key of ['lat', 'lon', 'accuracy']) if (d[key] != null) data[key] = d[key];
     return { type: 'visit', id: record.id, base_version: record.base_version, data };
   }
+  if (record.reply_only) return { type: 'finding', id: record.id, base_version: record.base_version, data: { reply: d.reply.trim() } };
   const data = { visit_id: d.visit_id, category: d.category, description: d.description.trim(),
     occurred_at: d.occurred_at, location: d.location || '', severity: d.severity,
     persons: d.persons.filter((p) => p.name && p.name.trim())
       .map((p) => ({ name: p.name.trim(), post: (p.post || '').trim(), cadre_level: p.cadre_level })),
     photos: d.photos.map((p) => ({ sha256: p.sha256, caption: p.caption || '', taken_at: p.taken_at })) };
   if (d.item_code) data.item_code = d.item_code;
+  if (d.reply) data.reply = d.reply.trim();  // 补充说明 (replies.js)
   return { type: 'finding', id: record.id, base_version: record.base_version, data };
 }
 

@@ -9,6 +9,7 @@ export const NEEDS_ACTION = new Set(['invalid', 'forbidden', 'error', 'attention
 /** List what stops a record from being sent (empty when it may go). */
 export function problems(record) {
   const out = [];
+  if (record.reply_only) return record.data.reply && record.data.reply.trim() ? out : ['reply'];  // a 补充说明 alone
   if (record.type === 'finding') {
     const d = record.data;
     if (!d.description || !d.description.trim()) out.push('description');
@@ -46,4 +47,11 @@ export function onServer(record) {
 /** Tell whether a record has ever been answered by the server. */
 export function everSent(record) {
   return record.acked_rev > 0 || !!record.result;
+}
+
+/** Tell whether this phone answered a returned finding (bootstrap's `item`) since the reviewer's question. */
+export function answeredHere(record, item) {
+  const reply = record && record.data && record.data.reply;
+  return !!(reply && reply.trim() && record.reply_at && (!item.reviewed_at
+    || Date.parse(record.reply_at) >= Date.parse(item.reviewed_at)));
 }

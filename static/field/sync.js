@@ -246,7 +246,7 @@ async function settle(batch, response, error) {
       await req(records.put(record));
       if (!ACCEPTED.has(result.status) || sent.type !== 'finding') continue;
       const missing = new Set(result.missing_photos);
-      for (const entry of sent.data.photos) {
+      for (const entry of sent.data.photos || []) {  // a reply alone names none
         const photo = await req(photos.get(entry.sha256));
         if (photo && !photo.uploaded && !missing.has(entry.sha256)) {  // the server already holds it
           photo.uploaded = true;

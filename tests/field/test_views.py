@@ -30,6 +30,7 @@ def test_shell_is_public_and_carries_only_the_servers_limits(app, client):
     config = _config(html)
     assert config["maxPhotoBytes"] == app.config["MAX_PHOTO_BYTES"]
     assert config["maxPhotoPixels"] == app.config["MAX_PHOTO_PIXELS"]
+    assert config["photoTimeWindowMinutes"] == app.config["PHOTO_TIME_WINDOW_MINUTES"]  # the phone's 请核实
     assert config["apiBase"] == "/api/v1"
     assert config["version"] == get_assets(app).version
     assert "county" in config["cadreLevels"] and "考勤管理" in config["categories"]

@@ -10,6 +10,7 @@ import { T } from '../text.js';
 import { bar, confirm, dialog, notice, photoBadge, reviewBadge, saveFailed as fail, screenHead, serverMessage, stateBadge,
   showSending, toast, uploading } from '../ui.js';
 import { bytes, fromLocalInput, h, toLocalInput } from '../util.js';
+import { exifTakenAt, photoTimeWarning } from '../plausible.js';
 
 let thumbUrls = [];
 
@@ -60,7 +61,7 @@ export async function render(root, { id }) {
         'aria-pressed': String(d.severity === value), onclick: () => patch(id, 'data.severity', value).catch(fail) },
       label)))),
     personsBlock(finding),
-    photosBlock(finding, photoBySha));
+    photosBlock(finding, photoBySha, visit));
   root.append(form);
 
   root.append(h('div.bottom-actions', h('a.button.big.primary.wide', { href: back }, T.done),
@@ -89,7 +90,7 @@ function personsBlock(finding) {
     }).catch(fail) }, T.addPerson));
 }
 
-function photosBlock(finding, photoBySha) {
+function photosBlock(finding, photoBySha, visit) {
   for (const url of thumbUrls) URL.revokeObjectURL(url);
   thumbUrls = [];
   const camera = h('input.hidden-file', { type: 'file', accept: 'image/*', capture: 'environment', name: 'camera',
@@ -115,6 +116,7 @@ function photosBlock(finding, photoBySha) {
       h('div.thumb-meta', photoBadge(photo, sending), h('span.muted.small', bytes(photo.size))),
       sending ? bar(progress.current.loaded, progress.current.total) : null,
       photo.error ? photoErrorBlock(finding, entry, photo) : null,
+      photoTime(photo, visit),
       h('input', { name: 'caption', placeholder: T.caption, value: entry.caption || '', maxLength: 200,
         oninput: (e) => captionChanged(finding, entry.sha256, e.target.value) }),
       h('button.quiet.danger.small', { type: 'button', onclick: async () => {
@@ -123,6 +125,12 @@ function photosBlock(finding, photoBySha) {
         }
       } }, T.remove));
   })) : h('p.muted', T.noPhotos));
+}
+
+/** 请核实 under a photo whose Exif capture time lies outside its visit (a warning; the photo is kept). */
+function photoTime(photo, visit) {
+  const text = photoTimeWarning(photo.exif_taken_at, visit, config.photoTimeWindowMinutes);
+  return text ? h('div.notice.warn.photo-time', { role: 'status' }, text) : null;
 }
 
 /** Save a photo's caption in place (other fields and photos, maybe changed in another tab, stay). */
@@ -168,6 +176,7 @@ async function addFiles(findingId, input) {
     if (!photo.ok) photo = await offerDownscale(photo);
     else if (photo.size > config.maxPhotoBytes) photo = await offerLarge(photo);
     if (!photo) continue;
+    photo.exif_taken_at = exifTakenAt(await photo.blob.arrayBuffer());  // kept for the 请核实 check
     const storage = await storageStatus().catch(() => null);
     if (storage && storage.quota && storage.free < photo.blob.size * 2 + photo.thumb.size) {
       toast(T.storageFull, 'bad');

@@ -2,7 +2,7 @@
 import { current } from '../bootstrap.js';
 import { allNotices, allRecords } from '../db.js';
 import { startVisit } from '../model.js';
-import { NEEDS_ACTION, stateOf } from '../state.js';
+import { NEEDS_ACTION, answeredHere, stateOf } from '../state.js';
 import { storageStatus } from '../photos.js';
 import { T } from '../text.js';
 import { badge, notice, saveFailed, stateBadge } from '../ui.js';
@@ -23,11 +23,18 @@ export async function render(root) {
       h('ul.plain', returned.map((n) => {
         const local = findings.get(n.id);
         const edited = local && local.updated_at > n.at;
-        return h('li', h('a.row-link', { href: local ? `#/f/${n.id}` : '#/' },
+        return h('li', h('a.row-link', { href: local && !local.reply_only ? `#/f/${n.id}` : `#/r/${n.id}` },
           h('strong', clip((local && local.data.description) || n.description || T.findingTitle, 30)),
           n.note ? h('span.note', n.note) : null,
           edited ? badge('已修改，待发送/审核', 'warn') : null));
       }))));
+  }
+  // Returned findings of the team this phone has not heard of (a new or a teammate's phone): answer them in #/r.
+  const listed = new Set(returned.map((n) => n.id));
+  const waiting = ((boot && boot.returned) || []).filter((i) => !listed.has(i.id) && !answeredHere(findings.get(i.id), i));
+  if (waiting.length) {
+    root.append(h('a.card.button.wide.returned-link', { href: '#/r', id: 'returned-link' },
+      badge(`${T.returnedTitle}（${waiting.length}）`, 'bad'), ' ', T.returnedOpen));
   }
   root.append(needsAction(records, visits), storageNotice(records.length > 0));
 
@@ -46,6 +53,9 @@ export async function render(root) {
   } else {
     for (const campaign of boot.campaigns) root.append(campaignCard(campaign, visits));
   }
+  if (boot && boot.teamRecords.length) {
+    root.append(h('a.button.wide', { href: '#/r', id: 'team-link' }, T.teamRecords(boot.teamRecords.length)));
+  }
   if (boot) root.append(h('p.muted.small.foot', T.dataAsOf(when(boot.at))));
 }
 
@@ -55,7 +65,7 @@ function needsAction(records, visits) {
   if (!list.length) return null;
   const labels = new Map(visits.map((v) => [v.id, v.label || '']));
   return h('section.card.needs-action', h('h2', `${T.attentionTitle}（${list.length}）`), h('p.muted', T.needsActionHint),
-    h('ul.plain', list.map((r) => h('li', { dataset: { record: r.id } }, h('a.row-link', { href: `#/${r.type === 'visit' ? 'v' : 'f'}/${r.id}` },
+    h('ul.plain', list.map((r) => h('li', { dataset: { record: r.id } }, h('a.row-link', { href: `#/${r.type === 'visit' ? 'v' : r.reply_only ? 'r' : 'f'}/${r.id}` },
       h('strong', r.type === 'visit' ? `${T.recordVisit} · ${r.label || ''}`
         : `${T.recordFinding} · ${labels.get(r.visit_id) || ''} · ${clip(r.data.description, 20)}`), ' ', stateBadge(stateOf(r)))))));
 }

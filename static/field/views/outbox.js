@@ -72,7 +72,7 @@ function recordRow(record, visits, photoBySha, progress) {
   }) : [];
   const { all, got } = record.type === 'finding' ? photoCounts(record, photoBySha) : { all: 0, got: 0 };
   return h('li.card.outbox-row', { dataset: { record: record.id, state } },
-    h('a.row-link', { href: record.type === 'visit' ? `#/v/${record.id}` : `#/f/${record.id}` },
+    h('a.row-link', { href: `#/${record.type === 'visit' ? 'v' : record.reply_only ? 'r' : 'f'}/${record.id}` },
       h('strong', title), ' ', stateBadge(state), ' ', reviewBadge(record.review && record.review.status)),
     record.type === 'finding' ? h('p', clip(record.data.description, 50)) : null,
     body,

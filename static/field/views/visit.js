@@ -7,6 +7,7 @@ import { T } from '../text.js';
 import { confirm, notice, reviewBadge, saveFailed as fail, screenHead, serverMessage, stateBadge, toast } from '../ui.js';
 import { clip, clock, fromLocalInput, h, toLocalInput, when } from '../util.js';
 import { syncNow } from '../sync.js';
+import { periodWarning } from '../plausible.js';
 
 const RESULTS = [['pass', T.pass], ['fail', T.fail], ['na', T.na]];
 
@@ -29,6 +30,8 @@ export async function render(root, { id }) {
     h('p.muted.small.meta', `${T.startedAt} ${when(d.started_at)}`, ended ? ` · ${T.endedAt} ${clock(d.ended_at)}` : '',
       ' · ', d.lat != null ? T.gpsOn(d.accuracy ?? '?') : T.gpsNone, ' ', stateBadge(stateOf(visit))))));
   serverMessage(root, visit);
+  const outside = periodWarning(campaign, d.started_at, d.ended_at);  // 请核实, never a block
+  if (outside) root.append(h('div.notice.warn.period', { role: 'status' }, outside));
   root.append(timesBlock(visit));
   if (ended) root.append(notice('info', T.visitEnded(when(d.ended_at)), ' ', T.reopenHint));
 
