@@ -26,10 +26,11 @@ EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "vi
               "audio/mpeg": "mp3"}
 
 
-def can_see_photo(user, photo: Photo) -> bool:
+def can_see_photo(user, photo: Photo, variant: str | None = None) -> bool:
     """Tell whether the user may see a photo: commission always, inspectors one they hold or whose
-    reference on a finding they may see stands (a hash named by another team's finding is not enough)."""
-    return photo.sha256 in visible_photos(user, [photo.sha256])
+    reference on a finding they may see stands (a hash named by another team's finding is not enough);
+    thumbnail and display copies of a 回头看 target's earlier problems too (photos/possession.py)."""
+    return photo.sha256 in visible_photos(user, [photo.sha256], variant=variant)
 
 
 @bp.route("/<sha256>/<variant>")
@@ -39,7 +40,7 @@ def file(sha256: str, variant: str):
     if not SHA256_RE.match(sha256) or variant not in VARIANTS:
         hidden_404()
     photo = db.session.get(Photo, sha256)
-    if photo is None or not can_see_photo(current_user, photo):
+    if photo is None or not can_see_photo(current_user, photo, variant):
         hidden_404()
     if photo.is_media and variant == "thumb":
         hidden_404()

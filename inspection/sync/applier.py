@@ -1,7 +1,8 @@
 """Apply a batch's records one by one, so one bad record never sinks the others.
 
-Each record goes to the sync feature's own appliers, sync/visit_records.py and sync/finding_records.py
-(the versions they count are in sync/versions.py); the findings and visits packages hold only models.
+Each record goes to the sync feature's own appliers, sync/visit_records.py, sync/finding_records.py and
+sync/recheck_records.py (the versions they count are in sync/versions.py); the findings, visits and
+followup packages hold only models.
 
 Every record is checked (shape, permission, merge) before it writes anything. A new finding, the bulk
 of any batch, then only adds plain rows to the context's buffers, inserted together at the end; every
@@ -27,7 +28,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from ..core.text import CodedMessage, printable
 from ..extensions import db
 from ..photos import possession
-from . import finding_records, visit_records
+from . import finding_records, recheck_records, visit_records
 from .context import ApplyContext, Outcome, RecordRejected
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ RETRY_ERROR = {"_record": [CodedMessage("与同时提交的记录冲突，请稍
 SERVER_ERROR = {"_record": [CodedMessage("服务器处理这条记录时出错（已记录），请稍后重新同步或联系管理员；"
                                          "同一批的其他记录不受影响", "server_error")]}
 TRANSIENT = (IntegrityError, OperationalError)  # concurrency: the caller rolls back and retries
+APPLIERS = {"visit": (visit_records, "apply_visit"), "finding": (finding_records, "apply_finding"),
+            "recheck": (recheck_records, "apply_recheck")}  # looked up per record (tests replace them)
 
 
 def apply_records(user, records: list[dict], *, device_id: str, now: datetime, ip: str = "",
@@ -76,12 +79,15 @@ def _apply_all(user, records: list[dict], *, device_id: str, now: datetime, ip: 
 
 
 def _audit_created(ctx: ApplyContext, batch_id) -> None:
-    """Write one audit event naming every visit and finding the batch created (edits are audited each)."""
-    visits, findings = ctx.created["visit"], ctx.created["finding"]
-    if visits or findings:
-        ctx.audit("sync.create", "sync_batch", batch_id or "", f"同步新增到访记录{len(visits)}条、问题{len(findings)}条"
-                  f"（设备：{ctx.device_id}）", after={"visits": list(visits), "findings": list(findings),
-                                                 "device": ctx.device_id})
+    """Write one audit event naming every visit, finding and recheck the batch created (edits are audited each)."""
+    visits, findings, rechecks = ctx.created["visit"], ctx.created["finding"], ctx.created["recheck"]
+    if visits or findings or rechecks:
+        after = {"visits": list(visits), "findings": list(findings), "device": ctx.device_id}
+        summary = f"同步新增到访记录{len(visits)}条、问题{len(findings)}条"
+        if rechecks:
+            after["rechecks"] = list(rechecks)
+            summary += f"、复核{len(rechecks)}条"
+        ctx.audit("sync.create", "sync_batch", batch_id or "", f"{summary}（设备：{ctx.device_id}）", after=after)
 
 
 def _plain_create(ctx: ApplyContext, record: dict) -> bool:
@@ -95,7 +101,8 @@ def _apply(ctx: ApplyContext, record: dict, *, savepoint: bool) -> Outcome | Rec
     Without a savepoint (a new finding) the record only reads and queues rows, so a database error there
     propagates (see apply_records); with one, anything but a concurrency error stays with the record.
     """
-    apply = visit_records.apply_visit if record["type"] == "visit" else finding_records.apply_finding
+    module, name = APPLIERS[record["type"]]
+    apply = getattr(module, name)
     if savepoint:
         ctx.flush()  # earlier records' queued rows go in before this record's savepoint
     mark = ctx.mark()
@@ -135,9 +142,12 @@ def _apply_isolated(ctx: ApplyContext, record: dict) -> Outcome | RecordRejected
 
 def results(records: list[dict], outcomes: list, *, user=None) -> list[dict]:
     """Turn outcomes into the per-record answers, with the photos each record still lacks."""
-    claims = [(record["id"], sha) for record, outcome in zip(records, outcomes) if isinstance(outcome, Outcome)
-              for sha in outcome.photos]
-    missing = possession.missing_for(user, claims) if claims else {}  # claimed, still to upload
+    missing: dict = {}  # per record: photos claimed, still to upload
+    for kind in ("finding", "recheck"):
+        claims = [(record["id"], sha) for record, outcome in zip(records, outcomes)
+                  if record["type"] == kind and isinstance(outcome, Outcome) for sha in outcome.photos]
+        if claims:
+            missing.update(possession.missing_for(user, claims, kind=kind))
     answers = []
     for record, outcome in zip(records, outcomes):
         answer = {"id": str(record["id"]), "type": record["type"]}

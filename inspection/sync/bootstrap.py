@@ -1,6 +1,8 @@
 """What a phone needs to work offline: the user's active campaigns with only their team's targets,
 the checklists those campaigns use, the units to visit, the vocabularies and the limits, and the team's
-findings a reviewer returned with a question (需补充), so any phone of the team can answer them."""
+findings a reviewer returned with a question (需补充), so any phone of the team can answer them. A follow-up
+(回头看) campaign says so (`kind`, `followup`), and each of its targets lists its earlier problems
+(`rechecks`, sync/followup_out.py)."""
 from __future__ import annotations
 
 from flask import url_for
@@ -14,12 +16,14 @@ from ..checklists.models import Checklist
 from ..core.schemas import Schema
 from ..extensions import db
 from ..findings.models import CADRE_LEVELS, CATEGORIES, SEVERITIES, Finding
+from ..followup.models import VERDICTS
 from ..photos.models import Photo
 from ..photos.possession import visible_photos
 from ..sqltypes import utcnow
 from ..units.services import sort_units
 from ..visits.models import ANSWER_RESULTS, Visit
 from .context import ApplyContext
+from .followup_out import FollowupOutSchema, Prepared, RecheckEntrySchema, followup_options, rechecks_by_target
 from .schemas import MAX_RECORDS
 from .services import current_cursor
 from .team_records import TeamRecordSchema, team_records
@@ -67,6 +71,8 @@ class TargetOutSchema(Schema):
     last_visit_at = fields.AwareDateTime(allow_none=True, metadata={
         "description": "when the team's latest finished visit there ended (by any member), or null"})
     visit_count = fields.Integer(metadata={"description": "finished visits the server has for this target"})
+    rechecks = fields.List(Prepared(RecheckEntrySchema), metadata={
+        "description": "follow-up (回头看) targets only: the earlier problems to recheck, in order"})
 
 
 class TeamOutSchema(Schema):
@@ -86,6 +92,9 @@ class CampaignOutSchema(Schema):
     start_date = fields.Date()
     end_date = fields.Date()
     status = fields.String()
+    kind = fields.String(metadata={"enum": ["ordinary", "followup"]})
+    followup = fields.Nested(FollowupOutSchema, allow_none=True, metadata={
+        "description": "a follow-up campaign's options; null for an ordinary campaign"})
     checklist_id = fields.Integer()
     teams = fields.List(fields.Nested(TeamOutSchema))
     targets = fields.List(fields.Nested(TargetOutSchema))
@@ -128,6 +137,8 @@ class BootstrapSchema(Schema):
     cadre_levels = fields.Dict(keys=fields.String(), values=fields.String())
     severities = fields.Dict(keys=fields.String(), values=fields.String())
     answer_results = fields.Dict(keys=fields.String(), values=fields.String())
+    verdicts = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "recheck verdicts (复核结论) by code"})
     limits = fields.Nested(LimitsSchema)
     returned_findings = fields.List(fields.Nested(ReturnedFindingSchema), metadata={
         "description": "the team's findings returned with a question (需补充) in these campaigns, oldest first"})
@@ -152,14 +163,18 @@ def bootstrap_for(user, *, limits: dict) -> dict:
         selectinload(Checklist.items))))
     units = sort_units({t.unit.id: t.unit for t in targets}.values())
     visited = _finished_visits([t.id for t in targets])
+    followup = followup_options(campaign_ids)
+    rechecks = rechecks_by_target([t.id for t in targets if t.campaign_id in followup])
     return {
         "user": user,
         "campaigns": [{
             "id": c.id, "title": c.title, "description": c.description, "start_date": c.start_date,
-            "end_date": c.end_date, "status": c.status, "checklist_id": c.checklist_id,
+            "end_date": c.end_date, "status": c.status, "kind": c.kind, "followup": followup.get(c.id),
+            "checklist_id": c.checklist_id,
             "teams": [t for t in db.session.scalars(select(Team).where(Team.campaign_id == c.id,
                                                                        Team.id.in_(team_ids)))],
-            "targets": [_target_out(t, visited.get(t.id)) for t in targets if t.campaign_id == c.id],
+            "targets": [_target_out(t, visited.get(t.id), rechecks.get(t.id, []) if c.id in followup else None)
+                        for t in targets if t.campaign_id == c.id],
         } for c in campaigns],
         "checklists": checklists,
         "units": units,
@@ -167,6 +182,7 @@ def bootstrap_for(user, *, limits: dict) -> dict:
         "cadre_levels": CADRE_LEVELS,
         "severities": SEVERITIES,
         "answer_results": ANSWER_RESULTS,
+        "verdicts": VERDICTS,
         "limits": {**limits, "max_records_per_batch": MAX_RECORDS},
         "returned_findings": returned_findings(user, campaign_ids, team_ids),
         "team_records": team_records(campaign_ids, team_ids),
@@ -205,9 +221,12 @@ def _finished_visits(target_ids: list[int]) -> dict[int, tuple[int, object]]:
     return {target_id: (count, last) for target_id, count, last in rows}
 
 
-def _target_out(target: Target, visited: tuple[int, object] | None) -> dict:
-    """A target as the phone gets it, with whether the team has already been there."""
+def _target_out(target: Target, visited: tuple[int, object] | None, rechecks: list | None) -> dict:
+    """A target as the phone gets it, with whether the team has already been there (and, 回头看, its problems)."""
     count, last = visited or (0, None)
-    return {"id": target.id, "unit_id": target.unit_id, "team_id": target.team_id,
-            "planned_start": target.planned_start, "planned_end": target.planned_end, "note": target.note,
-            "last_visit_at": last, "visit_count": count}
+    out = {"id": target.id, "unit_id": target.unit_id, "team_id": target.team_id,
+           "planned_start": target.planned_start, "planned_end": target.planned_end, "note": target.note,
+           "last_visit_at": last, "visit_count": count}
+    if rechecks is not None:
+        out["rechecks"] = rechecks
+    return out

@@ -1,11 +1,12 @@
 """What applying one sync batch needs to know and remember: the user's writable targets, the records
 already on the server, checklist items, and rows waiting to be inserted together.
 
-The record appliers (sync/visit_records.py, sync/finding_records.py) take an ApplyContext explicitly.
+The record appliers (sync/visit_records.py, sync/finding_records.py, sync/recheck_records.py) take an
+ApplyContext explicitly.
 Lookups are cached for the batch; `prefetch` loads every record a batch names in a few queries (locking
 them on PostgreSQL), and new findings are buffered as plain rows and inserted in bulk by `flush`.
 
-Locks are taken in one global order, visits before findings and each kind by id (`apply_order`): the
+Locks are taken in one global order, visits, findings, rechecks, each kind by id (`apply_order`): the
 batch's records are applied in that order (sync.services.apply_batch) and `prefetch` locks in it, so
 two batches naming the same records wait for each other instead of deadlocking.
 """
@@ -23,6 +24,7 @@ from ..campaigns.visibility import writable_target_filter
 from ..checklists.models import ChecklistItem
 from ..extensions import db
 from ..findings.models import Finding, FindingPhoto, InvolvedPerson
+from ..followup.models import FollowupProblem, Recheck
 from ..visits.models import Visit
 
 CREATED = object()  # marks a record inserted by this batch but not loaded as an object
@@ -59,6 +61,18 @@ class Place:
     checklist_id: int
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One earlier problem on a follow-up target's list (what a recheck is of)."""
+
+    id: int
+    target_id: int
+    campaign_id: int
+    unit_id: int
+    team_id: int
+    item_id: int
+
+
 @dataclass
 class Outcome:
     """The answer for one applied record."""
@@ -79,12 +93,14 @@ class ApplyContext:
         self._findings: dict[uuid.UUID, object] = {}
         self._visits: dict[uuid.UUID, object] = {}
         self._places: dict[uuid.UUID, Place | None] = {}
+        self._rechecks: dict[uuid.UUID, object] = {}
+        self._problems: dict[int, dict[uuid.UUID, Problem]] = {}
         self._items: dict[int, dict[str, tuple[int, str]]] = {}
         self.finding_rows: list[dict] = []
         self.person_rows: list[dict] = []
         self.photo_rows: list[dict] = []
         self.audit_rows: list[dict] = []
-        self.created: dict[str, list[str]] = {"visit": [], "finding": []}
+        self.created: dict[str, list[str]] = {"visit": [], "finding": [], "recheck": []}
 
     # -- permissions ------------------------------------------------------------------------------
     @property
@@ -105,17 +121,17 @@ class ApplyContext:
 
     # -- lookups ----------------------------------------------------------------------------------
     def prefetch(self, records: list[dict]) -> None:
-        """Load every visit and finding a batch names (and the visits its findings point at) at once."""
-        finding_ids = [r["id"] for r in records if r["type"] == "finding"]
-        visit_ids = [r["id"] for r in records if r["type"] == "visit"]
-        for model, ids, cache in ((Visit, visit_ids, self._visits), (Finding, finding_ids, self._findings)):
+        """Load every record a batch names (and the visits its findings and rechecks point at) at once."""
+        ids_of = {kind: [r["id"] for r in records if r["type"] == kind] for kind in ("visit", "finding", "recheck")}
+        for model, ids, cache in ((Visit, ids_of["visit"], self._visits), (Finding, ids_of["finding"], self._findings),
+                                  (Recheck, ids_of["recheck"], self._rechecks)):
             if ids:  # ids first (usually none exist yet), whole rows only for those that do
                 known = set(core(select(model.id).where(model.id.in_(set(ids)))).scalars())
                 found = {obj.id: obj for obj in db.session.scalars(self._locked(
                     select(model).where(model.id.in_(sorted(known))).order_by(model.id)))} if known else {}
                 for ident in ids:
                     cache.setdefault(ident, found.get(ident))
-        refs = {_uuid((r.get("data") or {}).get("visit_id")) for r in records if r["type"] == "finding"}
+        refs = {_uuid((r.get("data") or {}).get("visit_id")) for r in records if r["type"] in ("finding", "recheck")}
         refs.discard(None)
         refs -= set(self._places)
         if refs:
@@ -144,6 +160,39 @@ class ApplyContext:
         """Return the visit with this id, if it exists."""
         return self._get(Visit, visit_id, self._visits)
 
+    def recheck(self, recheck_id: uuid.UUID) -> Recheck | None:
+        """Return the recheck with this id, if it exists (loading it, locked, when needed)."""
+        return self._get(Recheck, recheck_id, self._rechecks)
+
+    def problems(self, target_id: int) -> dict[uuid.UUID, Problem]:
+        """Return a follow-up target's list of earlier problems by finding id (empty for any other target)."""
+        if target_id not in self._problems:
+            self._load_problems([target_id])
+        return self._problems[target_id]
+
+    def problems_of_finding(self, finding_id: uuid.UUID) -> list[Problem]:
+        """Return the problems naming this finding on the follow-up targets the user may write at."""
+        self._load_problems([t for t in self.writable if t not in self._problems])
+        return [problems[finding_id] for target_id, problems in sorted(self._problems.items())
+                if target_id in self.writable and finding_id in problems]
+
+    def _load_problems(self, target_ids: list[int]) -> None:
+        """Load the problem lists of these targets in one query."""
+        if not target_ids:
+            return
+        rows = core(select(FollowupProblem.id, FollowupProblem.target_id, FollowupProblem.campaign_id,
+                           Target.unit_id, Target.team_id, FollowupProblem.item_id, FollowupProblem.finding_id)
+                    .join(Target, Target.id == FollowupProblem.target_id)
+                    .where(FollowupProblem.target_id.in_(sorted(target_ids))))
+        for target_id in target_ids:
+            self._problems.setdefault(target_id, {})
+        for *fields_, finding_id in rows:
+            self._problems[fields_[1]][finding_id] = Problem(*fields_)
+
+    def finding_unit(self, finding_id: uuid.UUID) -> int | None:
+        """Return the unit of a finding on the server (None when there is no such finding, or not yet)."""
+        return core(select(Finding.unit_id).where(Finding.id == finding_id)).scalar()
+
     def _get(self, model, ident, cache):
         """Return a cached record, or load it (locked) once buffered rows are inserted."""
         if ident in cache and cache[ident] is not CREATED:
@@ -155,11 +204,15 @@ class ApplyContext:
 
     def mark_created(self, model, ident) -> None:
         """Remember that this batch created a record, so a later edit in the batch loads it."""
-        (self._findings if model is Finding else self._visits)[ident] = CREATED
+        self._cache(model)[ident] = CREATED
 
     def remember(self, model, ident, obj) -> None:
         """Cache a record this batch created as an object."""
-        (self._findings if model is Finding else self._visits)[ident] = obj
+        self._cache(model)[ident] = obj
+
+    def _cache(self, model) -> dict:
+        """Return the cache of one kind of record."""
+        return {Finding: self._findings, Recheck: self._rechecks}.get(model, self._visits)
 
     def place(self, visit_id: uuid.UUID) -> Place | None:
         """Return where a visit took place, or None if the server has no such visit yet."""
@@ -237,15 +290,17 @@ class ApplyContext:
         self._findings.clear()
         self._visits.clear()
         self._places.clear()
+        self._rechecks.clear()
 
 
 def apply_order(record: dict) -> tuple[int, str]:
     """Sort key of the one global order in which every batch applies, and so locks, its records.
 
-    Visits before findings (a finding's insert checks its visit), each kind by id: two batches naming
-    the same records then take their row locks in the same order and cannot deadlock on each other.
+    Visits, then findings, then rechecks (a finding's or recheck's insert checks its visit), each kind by
+    id: two batches naming the same records then take their row locks in the same order and cannot
+    deadlock on each other.
     """
-    return (0 if record["type"] == "visit" else 1, str(record["id"]))
+    return ({"visit": 0, "finding": 1}.get(record["type"], 2), str(record["id"]))
 
 
 def core(statement):

@@ -12,8 +12,9 @@ the version that last changed it). A phone's edit names the version it was based
   * otherwise both changed it: the server's value stays and the phone's is recorded as a conflict.
 A key still in an open conflict (`held`: waiting for the reviewer) takes no phone edit either: a new phone
 value is recorded beside the server's instead, as the reviewer's own edits are refused until it is settled.
-The base comes from RecordVersion rows (a finding's version 1 is its `original`). When the base is not
-known, a key the server changed since the phone's version counts as a conflict: never a silent overwrite.
+The base comes from RecordVersion rows (a finding's or recheck's version 1 is its `original`). When the
+base is not known, a key the server changed since the phone's version counts as a conflict: never a silent
+overwrite.
 """
 from __future__ import annotations
 
@@ -72,7 +73,7 @@ def base_data(entity_type: str, entity, base_version: int) -> dict | None:
     """Return the synced data as it stood at `base_version`, or None when that version was not kept."""
     if base_version >= entity.version:
         return None  # nothing changed on the server since; the base is not needed
-    if entity_type == "finding" and base_version == 1 and entity.original:
+    if entity_type in ("finding", "recheck") and base_version == 1 and entity.original:
         return entity.original
     return db.session.scalar(select(RecordVersion.data).where(
         RecordVersion.entity_type == entity_type, RecordVersion.entity_id == entity.id,

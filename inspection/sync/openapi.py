@@ -20,13 +20,14 @@ from ..auth.schemas import TokenRequestSchema, TokenResponseSchema, UserSchema
 from ..stats.filters import FilterSchema
 from ..stats.schemas import StatsSchema
 from .bootstrap import BootstrapSchema, ReturnedFindingSchema
+from .followup_out import RecheckEntrySchema
 from .schemas import (ChangesQuerySchema, ChangesResponseSchema, ErrorSchema, FindingDataSchema,
-                      PhotoResultSchema, SyncRequestSchema, SyncResponseSchema, VisitDataSchema)
+                      PhotoResultSchema, RecheckDataSchema, SyncRequestSchema, SyncResponseSchema, VisitDataSchema)
 from .tus import UploadStateSchema
 
 DESCRIPTION = (
     "The JSON API of 明察暗访: the offline field app signs in for a device token, downloads the working set, "
-    "pushes batches of visits and findings, uploads photos by hash and pulls server-side changes; dashboards "
+    "pushes batches of visits, findings and rechecks (复核), uploads photos by hash and pulls server-side changes; dashboards "
     "read the statistics. Every error is `{\"error\": {\"code\", \"message\", \"details\"}}` with a stable "
     "`code` and a Chinese `message`; validation `details` map each field to Chinese messages. "
     "A 401 carries `WWW-Authenticate: Bearer` (`error=\"invalid_token\"` when the token sent was refused); "
@@ -35,8 +36,8 @@ DESCRIPTION = (
 
 COMPONENTS = (("Error", ErrorSchema), ("User", UserSchema), ("TokenRequest", TokenRequestSchema),
               ("TokenResponse", TokenResponseSchema), ("ReturnedFinding", ReturnedFindingSchema),
-              ("Bootstrap", BootstrapSchema), ("VisitData", VisitDataSchema),
-              ("FindingData", FindingDataSchema), ("SyncRequest", SyncRequestSchema),
+              ("RecheckEntry", RecheckEntrySchema), ("Bootstrap", BootstrapSchema), ("VisitData", VisitDataSchema),
+              ("FindingData", FindingDataSchema), ("RecheckData", RecheckDataSchema), ("SyncRequest", SyncRequestSchema),
               ("SyncResponse", SyncResponseSchema), ("ChangesResponse", ChangesResponseSchema),
               ("PhotoResult", PhotoResultSchema), ("UploadState", UploadStateSchema), ("Stats", StatsSchema))
 
@@ -56,15 +57,23 @@ FINDING_EXAMPLE = {"type": "finding", "id": "5d1e9b0a-8c3f-4b6e-9f27-7a0c2e4b1d0
                             "persons": [{"name": "张某", "post": "科员", "cadre_level": "staff"}],
                             "photos": [{"sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
                                         "caption": "签到册（一人代签多人）"}]}}
+RECHECK_EXAMPLE = {"type": "recheck", "id": "8e2f4c1a-7d3b-4a59-b6e0-3c9d1f2a4b03", "base_version": None,
+                   "data": {"visit_id": "0b7c6a52-3f0e-4d0a-9a56-2f1f8c1d9e01",
+                            "finding_id": "2a6b8c0d-1e3f-4a5b-8c7d-9e0f1a2b3c04", "verdict": "not_rectified",
+                            "note": "签到册仍有一人代签多人的笔迹，整改报告所称“已公示考勤制度”未见公示",
+                            "photos": [{"sha256": "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752",
+                                        "caption": "当日签到册", "taken_at": "2026-11-20T09:50:00+08:00"}]}}
 EXAMPLES = {
     "TokenRequest": {"username": "zhang.san", "password": "……", "device_name": "张三的手机"},
     "SyncRequest": {"device_id": "phone-7f3a", "batch_id": "c3a1f7e2-6b4d-4e8a-9a0f-1d2e3f4a5b6c",
-                    "records": [VISIT_EXAMPLE, FINDING_EXAMPLE]},
+                    "records": [VISIT_EXAMPLE, FINDING_EXAMPLE, RECHECK_EXAMPLE]},
     "SyncResponse": {"batch_id": "c3a1f7e2-6b4d-4e8a-9a0f-1d2e3f4a5b6c", "cursor": "1042", "results": [
         {"id": VISIT_EXAMPLE["id"], "type": "visit", "status": "created", "version": 1, "missing_photos": [],
          "errors": {}, "conflicts": {}},
         {"id": FINDING_EXAMPLE["id"], "type": "finding", "status": "created", "version": 1,
-         "missing_photos": [FINDING_EXAMPLE["data"]["photos"][0]["sha256"]], "errors": {}, "conflicts": {}}]},
+         "missing_photos": [FINDING_EXAMPLE["data"]["photos"][0]["sha256"]], "errors": {}, "conflicts": {}},
+        {"id": RECHECK_EXAMPLE["id"], "type": "recheck", "status": "created", "version": 1,
+         "missing_photos": [RECHECK_EXAMPLE["data"]["photos"][0]["sha256"]], "errors": {}, "conflicts": {}}]},
     "Error": {"error": {"code": "validation_error", "message": "提交的数据有误",
                         "details": {"batch_id": ["缺少必填字段"]}, "request_id": "3f2a9c1e7b5d4e60a8f1c2d3e4b5a697"}},
 }
@@ -107,11 +116,15 @@ OPERATIONS = {
         "Offline working set", "sync",
         {200: ("Campaigns, the team's targets, checklists, units, limits", "Bootstrap")}),
     "sync_api.sync": Operation(
-        "Push a batch of visits and findings", "sync", {200: ("One result per record, in order", "SyncResponse")},
+        "Push a batch of visits, findings and rechecks", "sync",
+        {200: ("One result per record, in order", "SyncResponse")},
         body="SyncRequest",
         description="Stored verbatim before it is applied; each record applied on its own (one bad record is "
                     "answered `invalid` and sinks nothing else); resending the same batch_id changes nothing and "
-                    "returns the same results. `data` is VisitData or FindingData, by `type`.",
+                    "returns the same results. `data` is VisitData, FindingData or RecheckData, by `type`. "
+                    "A recheck's finding must be on its visit's follow-up target's `rechecks` list (else "
+                    "`forbidden`, field finding_id); another unit's finding or an unknown verdict is `invalid` "
+                    "naming `finding_id` or `verdict`; one whose visit is not on the server yet waits for it.",
         errors={400: "`malformed_json` (bad syntax, not UTF-8, NaN, or nested too deep)",
                 409: "`batch_id_taken` (another user's batch) or `batch_id_reused` (other content)",
                 413: "`too_large` (over MAX_SYNC_BYTES)", 415: "`unsupported_media_type` (not JSON)",
@@ -287,8 +300,9 @@ def build_spec(app: Flask | None = None) -> dict:
     document = spec.to_dict()
     schemas = document["components"]["schemas"]
     schemas["Record"]["properties"]["data"] = {
-        "description": "VisitData when `type` is visit, FindingData when it is finding",
-        "oneOf": [{"$ref": "#/components/schemas/VisitData"}, {"$ref": "#/components/schemas/FindingData"}]}
+        "description": "VisitData when `type` is visit, FindingData when it is finding, RecheckData when recheck",
+        "oneOf": [{"$ref": "#/components/schemas/VisitData"}, {"$ref": "#/components/schemas/FindingData"},
+                  {"$ref": "#/components/schemas/RecheckData"}]}
     schemas["ReturnedFinding"]["properties"]["data"] = {
         "description": "the finding's synced data; answer with a finding record whose data is {\"reply\": …}",
         "allOf": [{"$ref": "#/components/schemas/FindingData"}]}

@@ -15,10 +15,11 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from ..core.schemas import Schema
 from ..core.text import INVALID_UNICODE, CodedMessage, Text
 from ..findings.models import CADRE_LEVELS, SEVERITIES
+from ..followup.models import VERDICTS
 from ..visits.models import ANSWER_RESULTS
 
 MAX_RECORDS = 500
-RECORD_TYPES = ("visit", "finding")
+RECORD_TYPES = ("visit", "finding", "recheck")
 RESULT_STATUSES = ("created", "updated", "unchanged", "conflict", "invalid", "forbidden")
 EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
 FUTURE_SLACK = timedelta(days=1)  # a phone's clock may run a little fast; a time further ahead is wrong
@@ -208,6 +209,17 @@ class FindingDataSchema(CodedSchema):
             raise ValidationError(coded("item_or_category_required", "请填写检查项编号或问题类别"), "category")
 
 
+class RecheckDataSchema(CodedSchema):
+    """A recheck (复核) of one earlier problem of a follow-up target, made during a visit there."""
+
+    visit_id = fields.UUID(required=True)
+    finding_id = fields.UUID(required=True, metadata={
+        "description": "the earlier finding, one of the target's `rechecks` in bootstrap"})
+    verdict = fields.String(required=True, validate=_one_of(VERDICTS))
+    note = _text(5000)
+    photos = fields.List(fields.Nested(PhotoRefSchema), load_default=list, validate=_Length(30, unit="项"))
+
+
 class RecordSchema(CodedSchema):
     """One record of a batch: its type, its phone-made UUID, the version it was based on, its data."""
 
@@ -215,7 +227,7 @@ class RecordSchema(CodedSchema):
     id = fields.UUID(required=True)
     base_version = fields.Integer(load_default=None, allow_none=True, strict=True,
                                   validate=validate.Range(min=1, error=coded("out_of_range", "应为正整数")))
-    data = fields.Dict(required=True, metadata={"description": "VisitData or FindingData, by `type`"})
+    data = fields.Dict(required=True, metadata={"description": "VisitData, FindingData or RecheckData, by `type`"})
 
 
 class SyncRequestSchema(CodedSchema):

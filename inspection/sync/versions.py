@@ -4,6 +4,8 @@ Synced data of a finding (what phones send, normalised; also what `original` and
     {"visit_id", "item_code", "category", "description", "occurred_at" (UTC ISO), "location", "severity",
      "persons": [{"name", "post", "cadre_level"}], "photos": [{"sha256", "caption", "taken_at"}],
      "reply" (the team's 补充说明 to a 需补充 question, or null; never part of the description)}
+Synced data of a recheck (复核; version 1 is its `original`, like a finding's):
+    {"visit_id", "finding_id", "verdict", "note", "photos": [{"sha256", "caption", "taken_at"}]}
 Synced data of a visit:
     {"target_id", "started_at", "ended_at" (UTC ISO), "lat", "lon", "accuracy", "notes",
      "answers": [{"item_code", "result", "note"}] (sorted by item code)}
@@ -16,7 +18,9 @@ values, then call `bump_fields(finding, [names changed])` once, in the same unit
 `version`, marks each name in `field_versions` (model names such as "item_id" or "photos" are understood
 as aliases of the merge keys "item_code" and "photo:*"), and keeps the finding's synced data as that
 version, the base a later three-way merge compares against. Then call
-`sync.changes.emit_finding_change(finding, kind, payload)` so the team's phones hear of it.
+`sync.changes.emit_finding_change(finding, kind, payload)` so the team's phones hear of it. A recheck
+changed outside sync (its review) is counted the same way: `bump_recheck(recheck, [names])`, then
+`sync.changes.emit_recheck_change(recheck, kind, payload)`.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..findings.models import Finding
+from ..followup.models import Recheck
 from ..visits.models import Visit
 from .merge import bump, iso
 from .models import RecordVersion
@@ -82,6 +87,22 @@ def latest_data(finding: Finding) -> dict:
 def bump_fields(finding: Finding, fields) -> int:
     """Count a non-sync change to `fields` (see the module docstring); return the new version."""
     return bump(finding, fields, finding_data(finding), "finding")
+
+
+def recheck_data(recheck: Recheck) -> dict:
+    """Return a recheck's current synced data."""
+    return {
+        "visit_id": str(recheck.visit_ref),
+        "finding_id": str(recheck.finding_id),
+        "verdict": recheck.verdict,
+        "note": recheck.note,
+        "photos": photos_data(recheck.photos),
+    }
+
+
+def bump_recheck(recheck: Recheck, fields) -> int:
+    """Count a non-sync change to a recheck's `fields` (its review: "status", "decision"); return the version."""
+    return bump(recheck, fields, recheck_data(recheck), "recheck")
 
 
 def visit_data(visit: Visit, codes: dict[int, str]) -> dict:

@@ -1,4 +1,4 @@
-"""Apply visit records from phones: create (then link findings that were waiting for it) and merge edits.
+"""Apply visit records from phones: create (then link findings and rechecks waiting for it) and merge edits.
 
 The synced data of a visit is in sync/versions.py; answers are merged one by one as
 "answer:<item code>" (see sync/merge.py). `write_changes` is also how a reviewer settling a visit
@@ -18,6 +18,7 @@ from .context import ApplyContext, Outcome, RecordRejected, forbidden, invalid
 from .finding_records import link_pending
 from .merge import base_data, bump, conflict_entry, flatten, iso, merge, unflatten
 from .models import RecordVersion
+from .recheck_records import link_pending_rechecks
 from .schemas import VisitDataSchema
 from .versions import visit_data
 
@@ -65,7 +66,7 @@ def apply_visit(ctx: ApplyContext, record: dict) -> Outcome:
 
 
 def _create(ctx: ApplyContext, visit_id: uuid.UUID, raw) -> Outcome:
-    """Create a visit at one of the team's targets, then link findings that arrived before it."""
+    """Create a visit at one of the team's targets, then link findings and rechecks that arrived before it."""
     data = load_visit_data(raw, partial=False)
     place = ctx.writable.get(data["target_id"])
     if place is None:
@@ -85,8 +86,10 @@ def _create(ctx: ApplyContext, visit_id: uuid.UUID, raw) -> Outcome:
     ctx.remember(Visit, visit_id, visit)
     ctx.set_place(visit_id, place)
     linked = link_pending(ctx, visit_id, place)
-    if linked:
-        logger.info("visit %s arrived; linked %d finding(s) that were waiting for it", visit_id, linked)
+    rechecks = link_pending_rechecks(ctx, visit_id, place)
+    if linked or rechecks:
+        logger.info("visit %s arrived; linked %d finding(s) and %d recheck(s) that were waiting for it",
+                    visit_id, linked, rechecks)
     return Outcome("created", 1)
 
 

@@ -73,7 +73,7 @@ def test_openapi_document_describes_every_api_route(app, client):
     assert set(schemas["SyncRequest"]["required"]) == {"device_id", "batch_id", "records"}
     assert schemas["PhotoRef"]["properties"]["sha256"]["pattern"] == "^[0-9a-f]{64}$"
     assert {s["$ref"] for s in schemas["Record"]["properties"]["data"]["oneOf"]} == {
-        "#/components/schemas/VisitData", "#/components/schemas/FindingData"}
+        "#/components/schemas/VisitData", "#/components/schemas/FindingData", "#/components/schemas/RecheckData"}
 
 
 def test_openapi_document_validates_and_every_operation_has_the_error_envelope(app):
