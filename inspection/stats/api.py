@@ -6,6 +6,8 @@ from flask_login import current_user
 
 from ..auth.access import roles_required
 from ..errors import ApiError
+from ..followup.results import results_payload, stats_results
+from ..outcomes.numbers import outcomes_payload
 from ..rectification.numbers import figures_payload
 from .filters import FindingFilter
 from .paragraph import statistics_paragraph
@@ -28,7 +30,8 @@ def payload(stats: Statistics, paragraph: str) -> dict:
             "persons_total": stats.persons_total, "by_unit": stats.by_unit, "by_category": stats.by_category,
             "by_item": stats.by_item, "by_cadre_level": stats.by_cadre_level, "by_team": stats.by_team,
             "trend": stats.trend, "paragraph": paragraph,
-            "rectification": figures_payload(stats.rectification) if stats.rectification else None}
+            "rectification": figures_payload(stats.rectification) if stats.rectification else None,
+            "outcomes": outcomes_payload(stats.outcomes) if stats.outcomes else None}
 
 
 @bp.get("/stats")
@@ -41,4 +44,7 @@ def stats():
     except LookupError:
         raise ApiError(404, "not_found", "专项行动或暗访组不存在") from None
     figures = statistics(flt, current_user, campaign=campaign)
-    return StatsSchema().dump(payload(figures, statistics_paragraph(figures)))
+    data = payload(figures, statistics_paragraph(figures))
+    followup = stats_results(campaign, current_user)
+    data["followup"] = results_payload(followup) if followup is not None else None
+    return StatsSchema().dump(data)

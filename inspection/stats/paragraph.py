@@ -15,6 +15,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from ..core.dates import date_cn
+from ..outcomes.numbers import outcome_sentence
 from ..rectification.numbers import rectification_sentence
 from .queries import Share, Statistics
 from .shares import format_tenths
@@ -74,6 +75,8 @@ def statistics_paragraph(stats: Statistics) -> str:
     if stats.persons_total:
         levels = _with_shares(stats.by_cadre_level, "", "人")
         sentences.append(f"涉及人员{stats.persons_total}人，其中{levels}。")
+    if stats.outcomes and (handled := outcome_sentence(stats.outcomes)):
+        sentences.append(handled)
     return "".join(sentences) + _rectification(stats)
 
 

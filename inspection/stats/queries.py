@@ -20,6 +20,7 @@ from ..units.models import Unit
 from ..units.services import official_order
 from ..rectification.deadlines import ColourRule
 from ..rectification.numbers import RectificationFigures, Scope, figures
+from ..outcomes.numbers import OutcomeFigures, outcome_figures
 from ..visits.models import Visit
 from .filters import FindingFilter, finding_conditions, visit_conditions
 from .scope import statistics_campaigns_query, statistics_filter
@@ -80,6 +81,7 @@ class Statistics:
     by_team: list[Share] = field(default_factory=list)
     trend: list[TrendPoint] = field(default_factory=list)
     rectification: RectificationFigures | None = None  # 整改 of the circulars in scope
+    outcomes: OutcomeFigures | None = None  # 处理意见 of the confirmed findings in scope
 
     @property
     def scope_text(self) -> str:
@@ -253,6 +255,7 @@ def statistics(flt: FindingFilter, user, *, campaign: Campaign | None = None,
     if with_trend:
         stats.trend = trend(flt, user)
     stats.rectification = rectification_figures(flt)
+    stats.outcomes = outcome_figures(flt, user)
     return stats
 
 

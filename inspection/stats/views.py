@@ -24,6 +24,8 @@ from ..core.actor import current_actor
 from ..core.dates import CST
 from ..core.responses import set_attachment
 from ..extensions import db
+from ..followup.results import stats_results
+from ..outcomes.numbers import outcome_sheets
 from ..units.services import official_units
 from . import charts, ledger
 from .filters import FindingFilter
@@ -81,7 +83,7 @@ def index():
     trend = charts.trend_chart(stats.trend)
     return render_template("stats/index.html", stats=stats, paragraph=statistics_paragraph(stats), bars=bars,
                            trend=trend, href=href, pct=format_tenths, flt=flt, args=flt.to_args(),
-                           choices=filter_choices(current_user))
+                           choices=filter_choices(current_user), followup=stats_results(campaign, current_user))
 
 
 @bp.route("/statistics.xlsx")
@@ -99,7 +101,7 @@ def export_xlsx():
     stats = statistics(flt, current_user, campaign=campaign)
     buffer = io.BytesIO()
     sheet = ledger.statistics_sheet(stats, statistics_paragraph(stats), stats.scope_text)
-    write_workbook(buffer, [sheet], title=f"问题统计（{stats.scope_text}）")
+    write_workbook(buffer, [sheet, *outcome_sheets(stats.outcomes, stats.scope_text)], title=f"问题统计（{stats.scope_text}）")
     record(current_actor(), "stats.exported", "statistics", "", f"导出问题统计（{stats.scope_text}）",
            after={"format": "xlsx", "filters": flt.snapshot()})
     db.session.commit()
