@@ -17,9 +17,10 @@ const LAZY = {
   f: () => import('./views/finding.js'),
   outbox: () => import('./views/outbox.js'),
   me: () => import('./views/me.js'),
+  recheck: () => import('./views/recheck.js'),  // 回头看: one earlier problem
   r: () => import('./views/returned.js'),  // 需补充 from any team phone, and the team's records
 };
-const EDITED = new Set(['v', 'f']);  // screens of one record, edited in one tab at a time
+const EDITED = new Set(['v', 'f', 'recheck']);  // screens of one record, edited in one tab at a time
 const view = document.getElementById('view');
 let active = { module: null, params: null, stale: false, token: 0 };
 

@@ -11,10 +11,11 @@ function normalise(data) {
   }]));
   const campaigns = data.campaigns.map((c) => ({
     id: c.id, title: c.title, start: c.start_date, end: c.end_date, checklistId: c.checklist_id,
+    kind: c.kind || 'ordinary', followup: c.followup || null,  // 回头看: {include_checklist}
     targets: c.targets.map((t) => {
       const unit = units.get(t.unit_id);
       return { id: t.id, unitName: unit.name, label: unit.short_name || unit.name, plannedStart: t.planned_start,
-        plannedEnd: t.planned_end, doneAt: t.last_visit_at };
+        plannedEnd: t.planned_end, doneAt: t.last_visit_at, rechecks: t.rechecks || null };  // 回头看: earlier problems
     }),
   }));
   return { campaigns, checklists, returned: data.returned_findings || [], teamRecords: data.team_records || [],

@@ -34,7 +34,8 @@ function applyField(record, name, value) {
 
 /** Apply one change from the server: review outcomes become notices; others' edits update an idle copy. */
 async function applyChange(t, change) {
-  if (change.entity_type !== 'finding') return;  // the only type the server emits so far
+  if (change.entity_type === 'recheck') return recheckChange(t, change);
+  if (change.entity_type !== 'finding') return;
   const id = change.entity_id;
   const body = change.payload;
   const at = change.created_at;
@@ -68,5 +69,17 @@ async function applyChange(t, change) {
   if (idle && inStep && body.version != null && body.version > (record.base_version || 0)) {
     record.base_version = body.version;
   }
+  await req(store.put(record));
+}
+
+/** A recheck's review or linking: shown on its screen, and (nothing of ours waiting) its version becomes the base. */
+async function recheckChange(t, change) {
+  const store = t.objectStore('records');
+  const record = await req(store.get(change.entity_id));
+  const body = change.payload || {};
+  if (!record) return;
+  if (change.kind === 'review' && body.status) record.review = { status: body.status, note: body.review_note || '', at: change.created_at };
+  const idle = record.rev <= record.acked_rev;
+  if (idle && ['review', 'linked'].includes(change.kind) && body.version > (record.base_version || 0)) record.base_version = body.version;
   await req(store.put(record));
 }

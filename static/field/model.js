@@ -7,7 +7,7 @@ import { now, uuid } from './util.js';
  * A visit or finding on the phone (IndexedDB `records`), from its draft to the server's last answer.
  * @typedef {object} FieldRecord
  * @property {string} id UUID v4, fixed when the draft is created and sent under it ever after
- * @property {'visit'|'finding'} type
+ * @property {'visit'|'finding'|'recheck'} type (a recheck: 复核 of an earlier problem, rechecks.js)
  * @property {object} data the fields sent to the server (`payload()` builds the sync API's shape from them)
  * @property {boolean} queued in the outbox (its visit has ended), not a draft
  * @property {number} rev local revision, raised by every change
@@ -153,6 +153,11 @@ export function endVisit(visitId) {
     touch(visit);
     await req(store.put(visit));
     for (const finding of await req(store.index('visit_id').getAll(visitId))) {
+      const d = finding.data;  // a recheck only opened (no verdict, note or photo) is dropped, never sent
+      if (finding.type === 'recheck' && !everSent(finding) && !d.verdict && !d.note.trim() && !d.photos.length) {
+        await req(store.delete(finding.id));
+        continue;
+      }
       if (!finding.queued) {
         finding.queued = true;
         await req(store.put(finding));
@@ -169,7 +174,7 @@ export function deleteFinding(id) {
     const finding = await req(records.get(id));
     if (!finding || everSent(finding)) return null;
     await req(records.delete(id));
-    const others = (await req(records.getAll())).filter((r) => r.type === 'finding');
+    const others = (await req(records.getAll())).filter((r) => r.data.photos);  // findings and rechecks
     const used = new Set(others.flatMap((r) => r.data.photos.map((p) => p.sha256)));
     for (const photo of finding.data.photos) {
       if (!used.has(photo.sha256)) await req(t.objectStore('photos').delete(photo.sha256));
@@ -209,7 +214,7 @@ export function removePhoto(findingId, sha256) {
     touch(finding);
     await req(records.put(finding));
     const stillUsed = (await req(records.getAll())).some(
-      (r) => r.type === 'finding' && r.data.photos.some((p) => p.sha256 === sha256));
+      (r) => (r.data.photos || []).some((p) => p.sha256 === sha256));
     const photo = await req(t.objectStore('photos').get(sha256));
     if (!stillUsed && photo && !photo.uploaded) await req(t.objectStore('photos').delete(sha256));
     return finding;
@@ -224,6 +229,11 @@ export function payload(record) {
       answers: Object.entries(d.answers).map(([code, a]) => ({ item_code: code, result: a.result, note: a.note || '' })) };
     for (const key of ['lat', 'lon', 'accuracy']) if (d[key] != null) data[key] = d[key];
     return { type: 'visit', id: record.id, base_version: record.base_version, data };
+  }
+  if (record.type === 'recheck') {
+    return { type: 'recheck', id: record.id, base_version: record.base_version, data: { visit_id: d.visit_id,
+      finding_id: d.finding_id, verdict: d.verdict, note: (d.note || '').trim(),
+      photos: d.photos.map((p) => ({ sha256: p.sha256, caption: p.caption || '', taken_at: p.taken_at })) } };
   }
   if (record.reply_only) return { type: 'finding', id: record.id, base_version: record.base_version, data: { reply: d.reply.trim() } };
   const data = { visit_id: d.visit_id, category: d.category, description: d.description.trim(),
@@ -242,7 +252,7 @@ export function outboxSummary(records, photos, { queued = false } = {}) {
   if (queued) records = records.filter((r) => r.queued);
   const unsentRecords = records.filter((r) => !delivered(r));
   const needed = new Set();
-  for (const r of records) if (r.type === 'finding') for (const p of r.data.photos) needed.add(p.sha256);
+  for (const r of records) for (const p of r.data.photos || []) needed.add(p.sha256);  // findings and rechecks
   const unsentPhotos = [...needed].map((sha) => photoBySha.get(sha)).filter((p) => p && !p.uploaded);
   const recordBytes = unsentRecords.reduce((n, r) => n + JSON.stringify(payload(r)).length, 0);
   const photoBytes = unsentPhotos.reduce((n, p) => n + (p.size || 0), 0);

@@ -15,7 +15,7 @@ export async function photosToSend() {
     const out = [];
     const seen = new Set();
     for (const record of records) {
-      if (record.type !== 'finding' || !onServer(record)) continue;
+      if (!record.data.photos || !onServer(record)) continue;  // findings and rechecks
       for (const entry of record.data.photos) {
         if (seen.has(entry.sha256)) continue;
         seen.add(entry.sha256);

@@ -10,6 +10,7 @@ export const NEEDS_ACTION = new Set(['invalid', 'forbidden', 'error', 'attention
 export function problems(record) {
   const out = [];
   if (record.reply_only) return record.data.reply && record.data.reply.trim() ? out : ['reply'];  // a 补充说明 alone
+  if (record.type === 'recheck' && !record.data.verdict) out.push('verdict');
   if (record.type === 'finding') {
     const d = record.data;
     if (!d.description || !d.description.trim()) out.push('description');

@@ -122,8 +122,12 @@ async function nextBatch(force) {
   const kept = await kvGet('batch');
   if (kept) return kept;
   const all = await tx(['records'], 'readonly', (t) => req(t.objectStore('records').getAll()));
-  const pending = all.filter((r) => isPending(r, force)).sort((a, b) => (a.type === b.type
+  let pending = all.filter((r) => isPending(r, force)).sort((a, b) => (a.type === b.type
     ? a.created_at.localeCompare(b.created_at) : a.type === 'visit' ? -1 : 1));
+  // A recheck goes after its visit, or with it (visits sort first, so a batch's prefix keeps both).
+  const visitsOut = new Set(all.filter((r) => r.type === 'visit' && (r.base_version != null || pending.includes(r)))
+    .map((r) => r.id));
+  pending = pending.filter((r) => r.type !== 'recheck' || visitsOut.has(r.visit_id));
   if (!pending.length) return null;
   const alone = pending.find((r) => r.solo || r.attention);  // from a split batch: one record per batch
   let chosen = alone ? [alone]
@@ -244,7 +248,7 @@ async function settle(batch, response, error) {
       if (ACCEPTED.has(result.status) && result.version != null) record.base_version = result.version;
       if (result.status === 'conflict' && record.rev === batch.revs[sent.id]) adoptServer(record, result.conflicts);
       await req(records.put(record));
-      if (!ACCEPTED.has(result.status) || sent.type !== 'finding') continue;
+      if (!ACCEPTED.has(result.status) || !sent.data.photos) continue;  // findings and rechecks
       const missing = new Set(result.missing_photos);
       for (const entry of sent.data.photos || []) {  // a reply alone names none
         const photo = await req(photos.get(entry.sha256));
@@ -292,6 +296,7 @@ export async function refreshBootstrap() {
     if ((await req(kv.get('cursor'))) == null) await req(kv.put(data.cursor, 'cursor'));
   });
   announce({ type: 'bootstrap' });
+  await import('./thumbs.js').then((m) => m.keepThumbnails(data)).catch(() => {});  // 回头看 photos, for offline
   return data;
 }
 

@@ -146,7 +146,7 @@ def test_first_open_weighs_at_most_150_kb(client):
     assert total <= BUDGET_BYTES, f"HTML+CSS+first-open JS is {total} bytes"
     # The screens not needed at first open really are left out of it (they load with import()).
     assert "/static/field/views/home.js" in first_open and "/static/field/views/login.js" in first_open
-    for lazy in ("finding", "outbox", "me", "visit"):
+    for lazy in ("finding", "outbox", "me", "visit", "recheck"):
         assert f"/static/field/views/{lazy}.js" not in first_open, lazy
 
 
@@ -166,7 +166,7 @@ def test_every_lazily_imported_module_is_precached_by_the_service_worker(client)
             if module not in everything:
                 everything[module] = data
                 pending.append(module)
-    assert {"/static/field/views/finding.js", "/static/field/views/visit.js"} <= lazy
+    assert {"/static/field/views/finding.js", "/static/field/views/recheck.js", "/static/field/thumbs.js"} <= lazy
     missing = sorted(set(everything) - precache)
     assert not missing, f"modules a screen opened offline would fail to load: {missing}"
 

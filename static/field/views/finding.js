@@ -90,7 +90,7 @@ function personsBlock(finding) {
     }).catch(fail) }, T.addPerson));
 }
 
-function photosBlock(finding, photoBySha, visit) {
+export function photosBlock(finding, photoBySha, visit) {
   for (const url of thumbUrls) URL.revokeObjectURL(url);
   thumbUrls = [];
   const camera = h('input.hidden-file', { type: 'file', accept: 'image/*', capture: 'environment', name: 'camera',

@@ -65,7 +65,7 @@ function needsAction(records, visits) {
   if (!list.length) return null;
   const labels = new Map(visits.map((v) => [v.id, v.label || '']));
   return h('section.card.needs-action', h('h2', `${T.attentionTitle}（${list.length}）`), h('p.muted', T.needsActionHint),
-    h('ul.plain', list.map((r) => h('li', { dataset: { record: r.id } }, h('a.row-link', { href: `#/${r.type === 'visit' ? 'v' : r.reply_only ? 'r' : 'f'}/${r.id}` },
+    h('ul.plain', list.map((r) => h('li', { dataset: { record: r.id } }, h('a.row-link', { href: `#/${r.type === 'visit' ? 'v' : r.type === 'recheck' ? 'recheck' : r.reply_only ? 'r' : 'f'}/${r.id}` },
       h('strong', r.type === 'visit' ? `${T.recordVisit} · ${r.label || ''}`
         : `${T.recordFinding} · ${labels.get(r.visit_id) || ''} · ${clip(r.data.description, 20)}`), ' ', stateBadge(stateOf(r)))))));
 }

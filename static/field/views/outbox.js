@@ -26,7 +26,7 @@ export async function render(root) {
     h('p.muted.small', { id: 'last-sync' }, lastSync ? T.lastSync(when(lastSync)) : T.neverSynced)));
 
   const attention = records.filter((r) => !delivered(r) || stateOf(r) === 'conflict'
-    || (r.type === 'finding' && photoCounts(r, photoBySha).got < r.data.photos.length));
+    || (r.data.photos && photoCounts(r, photoBySha).got < r.data.photos.length));  // findings and rechecks
   const refused = attention.filter((r) => ['error', 'forbidden', 'attention'].includes(stateOf(r)));
   if (refused.length) {
     root.append(h('button.big.wide', { type: 'button', id: 'retry-refused', onclick: () => retryRefused(refused.map((r) => r.id)) },
@@ -55,11 +55,12 @@ function progressBlock(p) {
 function recordRow(record, visits, photoBySha, progress) {
   const state = stateOf(record);
   const visit = record.type === 'visit' ? record : visits.get(record.visit_id);
-  const title = record.type === 'visit' ? `${T.recordVisit} · ${record.label || ''}`
+  const title = record.type === 'recheck' ? `${T.rk.record} · ${(visit && visit.label) || ''} · ${T.rk.verdicts[record.data.verdict] || T.rk.noVerdict}`
+    : record.type === 'visit' ? `${T.recordVisit} · ${record.label || ''}`
     : `${T.recordFinding} · ${(visit && visit.label) || ''} · ${record.data.category || ''}`;
   const body = h('div');
   serverMessage(body, record);
-  const photoRows = record.type === 'finding' ? record.data.photos.map((entry) => {
+  const photoRows = record.data.photos ? record.data.photos.map((entry) => {
     const photo = photoBySha.get(entry.sha256) || {};
     const sending = uploading(progress, entry.sha256);
     return h('li.photo-row', { dataset: { sha256: entry.sha256 } },
@@ -70,9 +71,9 @@ function recordRow(record, visits, photoBySha, progress) {
         T.sendPhotoNow) : null,
       photo.error ? h('div.server-line', photo.error.message) : null);
   }) : [];
-  const { all, got } = record.type === 'finding' ? photoCounts(record, photoBySha) : { all: 0, got: 0 };
+  const { all, got } = record.data.photos ? photoCounts(record, photoBySha) : { all: 0, got: 0 };
   return h('li.card.outbox-row', { dataset: { record: record.id, state } },
-    h('a.row-link', { href: `#/${record.type === 'visit' ? 'v' : record.reply_only ? 'r' : 'f'}/${record.id}` },
+    h('a.row-link', { href: `#/${record.type === 'recheck' ? 'recheck' : record.type === 'visit' ? 'v' : record.reply_only ? 'r' : 'f'}/${record.id}` },
       h('strong', title), ' ', stateBadge(state), ' ', reviewBadge(record.review && record.review.status)),
     record.type === 'finding' ? h('p', clip(record.data.description, 50)) : null,
     body,

@@ -7,6 +7,7 @@ import { T } from '../text.js';
 import { confirm, notice, reviewBadge, saveFailed as fail, screenHead, serverMessage, stateBadge, toast } from '../ui.js';
 import { clip, clock, fromLocalInput, h, toLocalInput, when } from '../util.js';
 import { syncNow } from '../sync.js';
+import { rechecksSection, uncheckedCount } from './recheck.js';
 import { periodWarning } from '../plausible.js';
 
 const RESULTS = [['pass', T.pass], ['fail', T.fail], ['na', T.na]];
@@ -18,7 +19,8 @@ export async function render(root, { id }) {
     root.append(h('p.empty', '记录不存在（可能已在退出登录时清除）。'), h('a.button.big', { href: '#/' }, T.back));
     return;
   }
-  const [boot, findings, photos] = await Promise.all([current(), findingsOf(id), allPhotos()]);
+  const [boot, records, photos] = await Promise.all([current(), findingsOf(id), allPhotos()]);
+  const findings = records.filter((r) => r.type !== 'recheck');  // rechecks: rechecksSection
   const photoBySha = new Map(photos.map((p) => [p.sha256, p]));
   const { campaign, target } = findTarget(boot, visit.target_id);
   const groups = groupedItems(boot, campaign);
@@ -46,7 +48,10 @@ export async function render(root, { id }) {
       h('summary', h('span', category), h('span.count', `${done}/${items.length}`)),
       items.map((item) => itemRow(visit, item, byItem.get(item.code)))));
   }
-  root.append(h('section.checklist', h('h2', `${T.checklist}（${answered}/${total}）`), sections));
+  const followup = !!(campaign && campaign.kind === 'followup');
+  if (followup) root.append(rechecksSection(visit, target, records));
+  const showList = !followup || !!(campaign.followup && campaign.followup.include_checklist);
+  if (showList) root.append(h('section.checklist', h('h2', `${T.checklist}（${answered}/${total}）`), sections));
 
   root.append(h('section.findings', h('h2', `${T.findings}（${findings.length}）`),
     findings.length ? h('ul.plain', findings.map((f) => findingRow(f, photoBySha))) : h('p.muted', T.noFindings),
@@ -62,7 +67,8 @@ export async function render(root, { id }) {
 
   if (!ended) {
     root.append(h('div.bottom-actions', h('button.big.primary.wide', { type: 'button', id: 'end-visit',
-      onclick: () => finish(visit, groups, findings, total - answered) }, T.endVisit)));
+      onclick: () => finish(visit, groups, records, showList ? total - answered : 0, uncheckedCount(target, records)) },
+    T.endVisit)));
   }
 }
 
@@ -116,9 +122,10 @@ function timesBlock(visit) {
   return h('section.card.times', h('h2', T.visitTimes), input('started_at'), visit.data.ended_at ? input('ended_at') : null);
 }
 
-async function finish(visit, groups, findings, unanswered) {
+async function finish(visit, groups, findings, unanswered, unchecked = 0) {
   const notes = [];
   if (unanswered > 0) notes.push(T.unanswered(unanswered));
+  if (unchecked > 0) notes.push(T.rk.unchecked(unchecked));
   const items = new Map([...groups.values()].flat().map((it) => [it.code, it]));
   const missingPhotos = findings.filter((f) => f.data.item_code && (items.get(f.data.item_code) || {}).photoRequired
     && !f.data.photos.length).length;
