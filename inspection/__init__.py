@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from .field import views as field_views
     from .followup import blueprint as followup  # route modules: see followup/blueprint.py
     from .followup import plan_views  # noqa: F401  (routes on followup.bp)
+    from .followup import report_views  # noqa: F401  (routes on followup.bp; registers the 整改情况通报 drafter)
     from .outcomes import blueprint as outcomes  # route modules: see outcomes/blueprint.py
     from .outcomes import views as outcome_views  # noqa: F401  (routes on outcomes.bp)
     from .photos import views as photo_views

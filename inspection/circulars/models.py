@@ -11,7 +11,7 @@ from ..extensions import db
 from ..sqltypes import UTCDateTime, utcnow
 
 CIRCULAR_STATUSES = {"draft": "草稿", "issued": "已印发"}
-SOURCES = {"campaign": "按专项行动", "picked": "手选问题"}
+SOURCES = {"campaign": "按专项行动", "picked": "手选问题", "followup": "整改情况通报"}  # followup: drafted by 回头看
 SECURITY_LEVELS = {"": "无", "秘密": "秘密", "机密": "机密"}
 URGENCIES = {"": "无", "加急": "加急", "特急": "特急"}
 

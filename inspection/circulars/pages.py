@@ -7,7 +7,7 @@ from ..extensions import db
 from .access import can_edit_circular
 from ..photos.entries import photo_entries
 from .assemble import drafted_order
-from .drafting import SECTION_LABELS
+from .drafters import BUILT_IN, section_labels, source_warnings
 from .models import Circular
 from .services import new_findings_count, section_diff, unconfirmed_items
 
@@ -29,7 +29,9 @@ def detail_context(circular: Circular, user, *, photo_dir) -> dict:
         "unconfirmed": unconfirmed_items(circular),
         "missing_photos": missing_photos,
         "diffs": diffs,
-        "labels": SECTION_LABELS,
+        "labels": section_labels(circular),
+        "source_warnings": source_warnings(circular),
+        "picks_findings": circular.source in BUILT_IN,  # other sources draw on no findings of their own
         "unsigned": [c for c in copies if c.received_at is None],
         "signed": [c for c in copies if c.received_at is not None],
         "newer": newer,

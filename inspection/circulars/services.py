@@ -18,7 +18,8 @@ from ..findings.models import Finding
 from ..sqltypes import utcnow
 from ..units.services import official_key, sort_units
 from .assemble import facts_and_context
-from .drafting import SECTION_LABELS, draft_sections
+from .drafters import BUILT_IN, drafter_for
+from .drafting import SECTION_LABELS, SectionDraft, draft_sections
 from .models import (Circular, CircularFinding, CircularRecipient, CircularSection, IssuingOrgan)
 from .period import PERIOD_FIELDS, carry_period, current_phrase
 
@@ -110,10 +111,38 @@ def create_circular(organ: IssuingOrgan, *, actor, title: str, campaign=None,
     return circular
 
 
+def create_drafted(organ: IssuingOrgan, *, actor, title: str, source: str, campaign_id: int | None, units: list,
+                   recipients_line: str = "", cc: str = "") -> Circular:
+    """Create a draft whose body a registered drafter writes (drafters.py), addressed to the given units."""
+    if drafter_for(source) is None:
+        raise CircularError("无法起草该类通报")
+    circular = Circular(organ=organ, title=title.strip(), campaign_id=campaign_id, status="draft", version=1,
+                        source=source, signature=organ.signature, printer=organ.printer,
+                        recipients_line=recipients_line, cc=cc, created_by_id=getattr(actor, "id", None))
+    db.session.add(circular)
+    for i, unit in enumerate(sort_units(units)):
+        circular.recipients.append(CircularRecipient(unit=unit, position=i))
+    db.session.flush()
+    _write_sections(circular)
+    record(actor, "circular.created", "circular", circular.id, f"起草通报“{circular.title}”",
+           after={"source": circular.source, "units": len(units)})
+    return circular
+
+
+def _drafts(circular: Circular) -> list[SectionDraft]:
+    """Draft the automatic sections: from the confirmed findings, or by the source's registered drafter."""
+    drafter = drafter_for(circular.source)
+    if drafter is not None:
+        return drafter.sections(circular)
+    if circular.source not in BUILT_IN:
+        raise CircularError("无法起草该类通报")
+    facts, ctx = facts_and_context(circular)
+    return draft_sections(facts, ctx)
+
+
 def _write_sections(circular: Circular) -> None:
     """Draft every automatic section of a new circular."""
-    facts, ctx = facts_and_context(circular)
-    for position, draft in enumerate(draft_sections(facts, ctx)):
+    for position, draft in enumerate(_drafts(circular)):
         circular.sections.append(CircularSection(key=draft.key, heading=draft.heading, body=draft.text,
                                                  generated=draft.text, position=position))
     circular.drafted_at = utcnow()
@@ -236,10 +265,9 @@ def regenerate(circular: Circular, *, actor) -> RegenerateReport:
     if circular.source == "campaign" and circular.campaign_id:
         report.added, report.dropped = _sync_items(circular, confirmed_campaign_findings(circular.campaign_id))
         db.session.flush()
-    facts, ctx = facts_and_context(circular)
     by_key = {s.key: s for s in circular.sections}
     position = max((s.position for s in circular.sections), default=-1) + 1
-    for draft in draft_sections(facts, ctx):
+    for draft in _drafts(circular):
         section = by_key.get(draft.key)
         if section is None:
             circular.sections.append(CircularSection(key=draft.key, heading=draft.heading, body=draft.text,

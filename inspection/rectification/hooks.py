@@ -9,6 +9,8 @@ from .services import create_items
 
 def _on_issued(circular, *, actor, **_) -> None:
     """Create the issued circular's items inside the issuing transaction."""
+    if circular.source == "followup":
+        return  # a 整改情况通报 reports on earlier items; it is no new list of problems to rectify
     create_items(circular, actor=actor, yellow_percent=current_app.config["RECTIFY_YELLOW_PERCENT"])
 
 
