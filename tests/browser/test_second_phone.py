@@ -82,6 +82,7 @@ def test_a_teammates_fresh_phone_answers_a_returned_finding(crash_server, phone,
     assert idb(b, f"db.getRecord('{finding_id}')") is None
     link = b.locator("a#returned-link")
     link.wait_for()
+    assert "null" not in b.inner_text("#view")  # no empty block printed as text
     assert "需补充" in link.inner_text() and "1" in link.inner_text()
     link.click()
     row = b.locator(f'section.returned li[data-finding="{finding_id}"]')

@@ -48,6 +48,7 @@ def test_a_visit_outside_the_campaigns_period_is_flagged_but_goes_on(crash_serve
     sign_in(page)
     start_visit(page, crash_server.world_ids["targets"][0])
     assert page.locator(".notice.period").count() == 0  # within the period: nothing to check
+    assert "null" not in page.inner_text("#view")  # no empty block printed as text
 
     end = today - timedelta(days=1)  # the campaign ended yesterday and is still active
     _period(crash_server, today - timedelta(days=15), end)

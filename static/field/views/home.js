@@ -36,7 +36,7 @@ export async function render(root) {
     root.append(h('a.card.button.wide.returned-link', { href: '#/r', id: 'returned-link' },
       badge(`${T.returnedTitle}（${waiting.length}）`, 'bad'), ' ', T.returnedOpen));
   }
-  root.append(needsAction(records, visits), storageNotice(records.length > 0));
+  root.append(needsAction(records, visits) || '', storageNotice(records.length > 0));  // append(null) would print "null"
 
   // Visits in progress whose target is no longer in the assignments (campaign closed, team changed).
   const known = new Set(((boot && boot.campaigns) || []).flatMap((c) => c.targets.map((t) => t.id)));

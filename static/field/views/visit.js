@@ -34,7 +34,7 @@ export async function render(root, { id }) {
   serverMessage(root, visit);
   const outside = periodWarning(campaign, d.started_at, d.ended_at);  // 请核实, never a block
   if (outside) root.append(h('div.notice.warn.period', { role: 'status' }, outside));
-  root.append(timesBlock(visit));
+  root.append(timesBlock(visit) || '');  // append(null) would print "null"
   if (ended) root.append(notice('info', T.visitEnded(when(d.ended_at)), ' ', T.reopenHint));
 
   let answered = 0;
