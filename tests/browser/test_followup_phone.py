@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from sqlalchemy import select
 
@@ -152,6 +154,10 @@ def test_a_followup_visit_offline_then_synced(followup_server, phone, tmp_path):
     shot = tmp_path / "relapse.jpg"
     shot_sha = make_photo(shot, seed=7)
     page = phone(followup_server).new_page()
+    page.set_viewport_size({"width": 360, "height": 780})  # the narrowest phone the app is made for
+    batches = []
+    page.on("request", lambda r: batches.append([(x["type"], x["id"]) for x in r.post_data_json["records"]])
+            if r.method == "POST" and r.url.endswith("/api/v1/sync") else None)
     sign_in(page, "inspector3")
     # The earlier problems' photos and the unit's photo evidence are fetched once, while online, and kept.
     assert poll(page, f"async () => {{ const kept = await ({KEPT_THUMBS})(); "
@@ -177,7 +183,9 @@ def test_a_followup_visit_offline_then_synced(followup_server, phone, tmp_path):
     for button in page.locator("div.verdicts button").all():  # large enough for a thumb on a 360-px phone
         box = button.bounding_box()
         assert box["height"] >= 44 and box["width"] >= 44
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in {"serious", "critical"}]
+    assert not violations, [(v["id"], [n["html"][:120] for n in v["nodes"][:3]]) for v in violations]
     page.click("div.verdicts button.seg-rectified")
     page.wait_for_selector("div.verdicts button.seg-rectified[aria-pressed=true]")
 
@@ -219,3 +227,61 @@ def test_a_followup_visit_offline_then_synced(followup_server, phone, tmp_path):
     assert state["photos"] == {shot_sha: shot.stat().st_size}
     assert state["on_disk"] == {shot_sha: shot_sha}
     assert state["findings"] == [("办公用房", "局长办公室面积明显超标，约40平方米")]
+    # Each recheck went after its visit, or with it in a batch that lists the visit first.
+    sent = [record for batch in batches for record in batch]
+    assert [t for t, _ in sent].count("recheck") == 2
+    assert sent.index(("visit", visit_id)) < min(i for i, (t, _) in enumerate(sent) if t == "recheck")
+
+
+SETUP_HELD = """async () => {
+  const model = await import('/static/field/model.js');
+  const rk = await import('/static/field/rechecks.js');
+  const db = await import('/static/field/db.js');
+  const boot = await (await import('/static/field/bootstrap.js')).current();
+  const campaign = boot.campaigns.find((c) => c.kind === 'followup');
+  const target = campaign.targets[0];
+  const visit = await model.startVisit(target, { campaignId: campaign.id, label: target.label });
+  const opened = await rk.recheckFor(visit, target.rechecks[1].finding_id);  // opened, nothing entered
+  await model.endVisit(visit.id);
+  const recheck = await rk.recheckFor(visit, target.rechecks[0].finding_id);  // after 结束到访: queued at once
+  await model.patch(recheck.id, 'data.verdict', 'not_rectified');
+  const later = new Date(Date.now() + 3600e3).toISOString();  // the visit set aside for an hour (server failures)
+  await model.modify(visit.id, (r) => { r.attention = { count: 1, rev: r.rev + 1, at: later, retry_at: later,
+    status: 500, code: 'server_error', message: '' }; });
+  return { visit: visit.id, recheck: recheck.id, opened: opened.id, openedKept: !!(await db.getRecord(opened.id)),
+           queued: (await db.getRecord(recheck.id)).queued };
+}"""
+RECORD = "async () => (await import('/static/field/db.js')).getRecord({id})"
+
+
+def test_a_recheck_waits_for_its_visit_and_an_opened_empty_one_is_dropped(followup_server, phone):
+    fu = followup_server.followup
+    page = phone(followup_server).new_page()
+    batches = []
+    page.on("request", lambda r: batches.append([(x["type"], x["id"]) for x in r.post_data_json["records"]])
+            if r.method == "POST" and r.url.endswith("/api/v1/sync") else None)
+    sign_in(page, "inspector3")
+    page.context.set_offline(True)
+    made = page.evaluate(SETUP_HELD)
+    assert made["queued"] and not made["openedKept"]  # an opened recheck with no verdict, note or photo is not sent
+
+    # Online again: a sync round runs while the visit waits for its own retry; the recheck stays on the phone.
+    last = page.evaluate("async () => (await import('/static/field/db.js')).kvGet('last_sync')")
+    page.context.set_offline(False)
+    poll(page, "async () => (await (await import('/static/field/db.js')).kvGet('last_sync')) !== "
+         + json.dumps(last))
+    assert not any(made["recheck"] == rid for batch in batches for _, rid in batch)
+    assert page.evaluate(RECORD.format(id=json.dumps(made["recheck"])))["acked_rev"] == 0
+
+    # The visit may go again: it goes first, the recheck with it or after it, and the server links them.
+    page.evaluate("async (id) => { const model = await import('/static/field/model.js');"
+                  " await model.modify(id, (r) => { delete r.attention; });"
+                  " await (await import('/static/field/sync.js')).syncNow({ manual: true }); }", made["visit"])
+    poll(page, f"async () => ((await ({RECORD.format(id=json.dumps(made['recheck']))})()) || {{}}).acked_rev > 0")
+    sent = [record for batch in batches for record in batch]
+    assert sent.index(("visit", made["visit"])) < sent.index(("recheck", made["recheck"]))
+    with followup_server.app.app_context():
+        recheck = db.session.get(Recheck, uuid.UUID(made["recheck"]))
+        assert (str(recheck.visit_id), str(recheck.finding_id), recheck.verdict) == \
+            (made["visit"], fu["signed"], "not_rectified")
+        assert db.session.get(Recheck, uuid.UUID(made["opened"])) is None

@@ -64,7 +64,7 @@ async function signOut(rerender) {
   }
   const lines = summary.records.map((r) => {
     const visit = r.type === 'visit' ? r : visits.get(r.visit_id);
-    return h('li', `${r.type === 'visit' ? T.recordVisit : T.recordFinding} · ${(visit && visit.label) || ''}`,
+    return h('li', `${r.type === 'visit' ? T.recordVisit : r.type === 'recheck' ? T.rk.record : T.recordFinding} · ${(visit && visit.label) || ''}`,
       r.type === 'finding' ? ` · ${clip(r.data.description, 20) || r.data.category}` : '');
   });
   if (summary.photos.length) {

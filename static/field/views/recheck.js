@@ -42,7 +42,7 @@ export function rechecksSection(visit, target, records) {
       h('strong', `${index + 1}. ${problem.category || ''}`), badge(r.status_label || '', statusKind(r.status)),
       badge(verdict ? T.rk.verdicts[verdict] : T.rk.noVerdict, verdict ? 'ok' : ''),
       recheck && recheck.queued ? [' ', stateBadge(stateOf(recheck))] : null,
-      h('p', clip(problem.description, 60)));
+      h('span.recheck-desc', clip(problem.description, 60)));
     }));
 }
 
