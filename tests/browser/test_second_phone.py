@@ -12,7 +12,7 @@ from inspection.extensions import db
 from inspection.findings.models import Finding
 
 from .pages import (add_photos, answer, desk_page, end_visit, fill_finding, idb, make_photo, poll, sign_in,
-                    start_visit, wait_synced)
+                    start_visit, wait_ready, wait_synced)
 
 DESCRIPTION = "请假条缺失，周某不在岗"
 QUESTION = "请补充周某离岗的时间，是否有请假审批"
@@ -58,6 +58,31 @@ def _finding(live, finding_id: str) -> dict:
             db.session.remove()
 
 
+def _recorded(page, live, description: str, photo=None) -> str:
+    """Record a visit with one finding (and a photo) on a phone, send it all; return the finding id."""
+    start_visit(page, live.world_ids["targets"][0])
+    answer(page, "A03", "fail")
+    page.wait_for_selector("textarea[name=description]")
+    finding_id = fill_finding(page, description, persons=[("周某", "科员", "staff")])
+    if photo is not None:
+        add_photos(page, [photo])
+    page.click("a.button:has-text('完成')")
+    page.wait_for_selector("section.checklist")
+    end_visit(page)
+    wait_synced(page)
+    return finding_id
+
+
+def _answered(page, finding_id: str, *, reply_only: bool) -> None:
+    """Wait until the phone's reply has been answered by the server (updated)."""
+    poll(page, f"""async () => {{
+      const db = await import('/static/field/db.js');
+      const r = await db.getRecord('{finding_id}');
+      return r && !!r.reply_only === {str(reply_only).lower()} && r.acked_rev === r.rev && r.result
+        && r.result.status === 'updated';
+    }}""", timeout=30)
+
+
 def test_a_teammates_fresh_phone_answers_a_returned_finding(crash_server, phone, browser, tmp_path):
     crash_server.start()
     _join_team_a(crash_server, "inspector3")
@@ -66,15 +91,7 @@ def test_a_teammates_fresh_phone_answers_a_returned_finding(crash_server, phone,
 
     a = phone(crash_server).new_page()
     sign_in(a, "inspector1")
-    start_visit(a, crash_server.world_ids["targets"][0])
-    answer(a, "A03", "fail")
-    a.wait_for_selector("textarea[name=description]")
-    finding_id = fill_finding(a, DESCRIPTION, persons=[("周某", "科员", "staff")])
-    add_photos(a, [photo])
-    a.click("a.button:has-text('完成')")
-    a.wait_for_selector("section.checklist")
-    end_visit(a)
-    wait_synced(a)
+    finding_id = _recorded(a, crash_server, DESCRIPTION, photo)
     _return(crash_server, finding_id)
 
     b = phone(crash_server).new_page()  # another phone: nothing of the record on it
@@ -105,11 +122,7 @@ def test_a_teammates_fresh_phone_answers_a_returned_finding(crash_server, phone,
 
     b.fill("textarea[name=reply]", REPLY)
     b.click("#send-reply")
-    poll(b, f"""async () => {{
-      const db = await import('/static/field/db.js');
-      const r = await db.getRecord('{finding_id}');
-      return r && r.reply_only && r.acked_rev === r.rev && r.result && r.result.status === 'updated';
-    }}""", timeout=30)
+    _answered(b, finding_id, reply_only=True)
 
     server = _finding(crash_server, finding_id)
     assert server == {"status": "submitted", "description": DESCRIPTION, "reply": REPLY, "reply_by": "inspector3",
@@ -120,3 +133,20 @@ def test_a_teammates_fresh_phone_answers_a_returned_finding(crash_server, phone,
     shown = desk.inner_text("#reply")
     assert "补充说明" in shown and REPLY in shown and QUESTION in shown
     desk.context.close()
+
+
+def test_the_phone_that_holds_the_finding_answers_with_a_reply_too(server, phone):
+    page = phone(server).new_page()
+    sign_in(page, "inspector1")
+    finding_id = _recorded(page, server, "签到册有代签")
+    _return(server, finding_id)
+    page.reload()  # opening the app pulls the review outcome
+    wait_ready(page)
+    page.locator(f"section.returned a[href='#/f/{finding_id}']").click()
+    page.click("#reply-link")  # from the finding's 需补充 notice
+    page.fill("textarea[name=reply]", REPLY)
+    assert QUESTION in page.inner_text(".notice.bad") and "签到册有代签" in page.inner_text("dl.finding-data")
+    page.click("#send-reply")
+    _answered(page, finding_id, reply_only=False)
+    assert _finding(server, finding_id) == {"status": "submitted", "description": "签到册有代签", "reply": REPLY,
+                                            "reply_by": "inspector1", "review_note": QUESTION}

@@ -34,7 +34,8 @@ export async function render(root, { id }) {
     stateBadge(stateOf(finding)), ' ', reviewBadge(finding.review && finding.review.status)))));
   if (finding.review && finding.review.note) {
     root.append(notice(finding.review.status === 'returned' ? 'bad' : 'info', h('strong', T.review[finding.review.status]
-      || finding.review.status), h('div.server-line', finding.review.note)));
+      || finding.review.status), h('div.server-line', finding.review.note),
+      finding.review.status === 'returned' ? h('a.button.small', { href: `#/r/${id}`, id: 'reply-link' }, T.rt.replyLink) : null));
   }
   serverMessage(root, finding);
 
