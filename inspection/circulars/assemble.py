@@ -16,7 +16,8 @@ from ..photos.entries import photo_entries
 from ..units.models import Unit
 from ..units.services import official_key, official_order
 from ..visits.models import Visit
-from .drafting import DraftContext, FindingFact, PersonFact, body_blocks, ordered_findings
+from ..outcomes.models import MEASURES, Outcome
+from .drafting import DraftContext, FindingFact, OutcomeFact, PersonFact, body_blocks, ordered_findings
 from .models import Circular
 from .numbering import format_doc_number
 
@@ -80,7 +81,14 @@ def facts_and_context(circular: Circular) -> tuple[list[FindingFact], DraftConte
     findings = included_findings(circular)
     ctx = draft_context(circular, findings)
     ctx.rectify_days, ctx.rectify_kind = circular.rectify_days, circular.rectify_day_kind  # the one period
-    return [finding_fact(f) for f in findings], ctx
+    facts = [finding_fact(f) for f in findings]
+    outcomes = db.session.scalars(select(Outcome).where(Outcome.finding_id.in_([f.id for f in findings]))
+                                  .order_by(Outcome.decided_on, Outcome.id)) if findings else []
+    by_finding = {fact.id: fact for fact in facts}
+    for o in outcomes:  # 处理意见 recorded so far, for the handling section
+        by_finding[str(o.finding_id)].outcomes.append(OutcomeFact(o.person_name, o.post, o.measure,
+                                                                  MEASURES.get(o.measure, o.measure)))
+    return facts, ctx
 
 
 def recipients_text(circular: Circular) -> str:

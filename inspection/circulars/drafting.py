@@ -45,6 +45,16 @@ class PersonFact:
 
 
 @dataclass
+class OutcomeFact:
+    """A 处理意见 recorded for a finding: whom (post as recorded) and which measure."""
+
+    name: str
+    post: str
+    measure: str
+    measure_label: str
+
+
+@dataclass
 class FindingFact:
     """What the drafter needs to know about one confirmed finding."""
 
@@ -56,6 +66,7 @@ class FindingFact:
     description: str
     persons: list[PersonFact] = field(default_factory=list)
     unit_rank: tuple = ()  # the unit's place in the official order (排序号, id); empty: unknown
+    outcomes: list[OutcomeFact] = field(default_factory=list)  # 处理意见 recorded so far
 
 
 @dataclass
@@ -188,10 +199,29 @@ def basic_text(facts: list[FindingFact], ctx: DraftContext) -> str:
     return "\n".join(lines)
 
 
+def handled_text(facts: list[FindingFact]) -> str:
+    """Write what has been done so far: 已对X人次作出处理：对甲单位王某（科员）作出批评教育处理；约谈乙单位周某（局长）。"""
+    done: OrderedDict[tuple, list[str]] = OrderedDict()
+    times = 0
+    for fact in ordered_findings(facts):
+        for o in fact.outcomes:
+            times += 1
+            labels = done.setdefault((fact.unit, o.name, o.post, o.measure == "leader_interview"), [])
+            if o.measure_label not in labels:
+                labels.append(o.measure_label)
+    if not done:
+        return ""
+    parts = []
+    for (unit, name, post, interview), labels in done.items():
+        who = f"{unit}{name}（{post}）" if post else f"{unit}{name}"
+        parts.append(f"约谈{who}" if interview else f"对{who}作出{'、'.join(labels)}处理")
+    return f"截至目前，已对{times}人次作出处理：{'；'.join(parts)}。"
+
+
 def handling_text(facts: list[FindingFact]) -> str:
-    """Write 处理意见: who handles whom, following the cadre-management ladder."""
+    """Write 处理意见: what has been done so far (when outcomes are recorded), then who handles whom by the ladder."""
     levels = {p.cadre_level for f in facts for p in f.persons}
-    items = []
+    items = [handled] if (handled := handled_text(facts)) else []
     if "county" in levels:
         items.append("涉及县级干部的问题，按程序报县委主要领导，由县纪委监委依规依纪依法处理。")
     if levels & {"section_chief", "deputy_section_chief"}:
