@@ -123,6 +123,11 @@ def test_a_teammates_fresh_phone_answers_a_returned_finding(crash_server, phone,
     b.fill("textarea[name=reply]", REPLY)
     b.click("#send-reply")
     _answered(b, finding_id, reply_only=True)
+    b.evaluate("location.hash = '#/r'")
+    b.locator(f'section.returned li[data-finding="{finding_id}"] .badge.ok').wait_for()  # 已回复
+    b.evaluate("location.hash = '#/'")
+    b.wait_for_selector("h2:has-text('我的任务')")
+    assert b.locator("#returned-link").count() == 0  # answered: home no longer asks
 
     server = _finding(crash_server, finding_id)
     assert server == {"status": "submitted", "description": DESCRIPTION, "reply": REPLY, "reply_by": "inspector3",
