@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from .core import views as core_views
     from .field import views as field_views
     from .followup import blueprint as followup  # route modules: see followup/blueprint.py
+    from .followup import desk_views as followup_desk  # noqa: F401  (routes on followup.bp: the recheck desk)
     from .followup import plan_views  # noqa: F401  (routes on followup.bp)
     from .followup import report_views  # noqa: F401  (routes on followup.bp; registers the 整改情况通报 drafter)
     from .outcomes import blueprint as outcomes  # route modules: see outcomes/blueprint.py

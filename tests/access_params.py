@@ -7,6 +7,7 @@ access-matrix test fails and says which one is missing.
 from __future__ import annotations
 
 from .outcomes.samples import add_outcome_sample
+from .followup.samples import sample_recheck
 from .photos.tus_client import start_upload
 
 PARAM_VALUES = {
@@ -34,6 +35,7 @@ PARAM_VALUES = {
     "report_id": lambda s: s.report_id,
     "evidence_id": lambda s: s.evidence_id,
     "extension_id": lambda s: s.extension_id,
+    "recheck_id": lambda s: sample_recheck(s),  # 回头看: a submitted recheck of the sample 整改 item
     "outcome_id": lambda s: s.__dict__.get("outcome_id") or s.__dict__.setdefault(
         "outcome_id", add_outcome_sample(s)),  # 处理意见 of the sample finding's person
 }

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..auth.access import roles_required
 from ..errors import ApiError
+from ..followup.results import results_payload, stats_results
 from ..outcomes.numbers import outcomes_payload
 from ..rectification.numbers import figures_payload
 from .filters import FindingFilter
@@ -43,4 +44,7 @@ def stats():
     except LookupError:
         raise ApiError(404, "not_found", "专项行动或暗访组不存在") from None
     figures = statistics(flt, current_user, campaign=campaign)
-    return StatsSchema().dump(payload(figures, statistics_paragraph(figures)))
+    data = payload(figures, statistics_paragraph(figures))
+    followup = stats_results(campaign, current_user)
+    data["followup"] = results_payload(followup) if followup is not None else None
+    return StatsSchema().dump(data)

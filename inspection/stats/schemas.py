@@ -2,6 +2,7 @@
 from marshmallow import fields
 
 from ..core.schemas import Schema
+from ..followup.schemas import FollowupStatsSchema
 from ..outcomes.schemas import OutcomeStatsSchema
 from ..rectification.schemas import RectificationStatsSchema
 
@@ -58,5 +59,6 @@ class StatsSchema(Schema):
     by_team = fields.List(fields.Nested(ShareSchema), dump_only=True)
     trend = fields.List(fields.Nested(TrendPointSchema), dump_only=True)
     rectification = fields.Nested(RectificationStatsSchema, dump_only=True, allow_none=True)
+    followup = fields.Nested(FollowupStatsSchema, dump_only=True, allow_none=True)  # 回头看: 纸上整改 / 反弹
     outcomes = fields.Nested(OutcomeStatsSchema, dump_only=True, allow_none=True)
     paragraph = fields.String(dump_only=True)

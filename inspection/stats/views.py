@@ -24,6 +24,7 @@ from ..core.actor import current_actor
 from ..core.dates import CST
 from ..core.responses import set_attachment
 from ..extensions import db
+from ..followup.results import stats_results
 from ..outcomes.numbers import outcome_sheets
 from ..units.services import official_units
 from . import charts, ledger
@@ -82,7 +83,7 @@ def index():
     trend = charts.trend_chart(stats.trend)
     return render_template("stats/index.html", stats=stats, paragraph=statistics_paragraph(stats), bars=bars,
                            trend=trend, href=href, pct=format_tenths, flt=flt, args=flt.to_args(),
-                           choices=filter_choices(current_user))
+                           choices=filter_choices(current_user), followup=stats_results(campaign, current_user))
 
 
 @bp.route("/statistics.xlsx")
