@@ -18,13 +18,17 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from inspection.campaigns.models import Campaign, Target, Team
+from inspection.circulars import issuing
+from inspection.circulars import services as circular_services
+from inspection.circulars.period import carry_period, current_phrase
 from inspection.extensions import db
 from inspection.followup.models import FollowupPlan, FollowupProblem, Recheck, RecheckPhoto
 from inspection.rectification.models import RectificationEvidence, RectificationItem
 from inspection.visits.models import Visit
 
 from ..factories import make_visit
-from ..rectification.helpers import issue_sample, items_of
+from ..circulars.helpers import confirmed_findings, make_draft, settings_for
+from ..rectification.helpers import items_of
 
 __all__ = ["FollowupTarget", "add_target", "close_items", "issued_circular", "items_of", "make_followup",
            "make_recheck", "make_team", "set_status"]
@@ -34,7 +38,16 @@ FOLLOWUP_START = datetime(2027, 1, 11, 1, 0, tzinfo=UTC)
 
 def issued_circular(app, world, *, units=None, days: int = 15, kind: str = "natural"):
     """Issue the sample circular (units 0 and 1 unless told) with its rectification period; items are made."""
-    return issue_sample(app, world, units=units, days=days, kind=kind)
+    confirmed_findings(world)
+    circular = make_draft(world)
+    old_phrase = current_phrase(circular)
+    circular.rectify_days, circular.rectify_day_kind = days, kind
+    carry_period(circular, old_phrase)  # 工作要求 names the same period, or issuing refuses
+    circular_services.set_recipients(circular, units or [world.units[0], world.units[1]],
+                                     actor=world.users["reviewer"])
+    issuing.issue(circular, actor=world.users["reviewer"], settings=settings_for(app))
+    db.session.commit()
+    return circular
 
 
 def set_status(item: RectificationItem, status: str, *, measures: str = "已制定考勤制度并公示",
