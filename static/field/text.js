@@ -229,7 +229,7 @@ export const T = {
   recordFinding: '问题',
   rk: {  // 回头看: rechecks of earlier problems
     section: (done, all) => `复核原问题（${done}/${all}）`,
-    hint: '逐项核实单位报告的整改情况；发现的新问题用下方“记录其他问题”填写。',
+    hint: '逐项核实单位报告的整改情况；发现的新问题用下方“记录清单外问题”填写。',
     title: (n) => `原问题 ${n}`,
     record: '复核',
     asIssued: '通报的问题',

@@ -177,7 +177,8 @@ def test_a_followup_visit_offline_then_synced(followup_server, phone, tmp_path):
     page.wait_for_selector("section.issued-problem")
     assert "签到册有2人由他人代签（通报原文）" in page.inner_text("section.issued-problem")
     report = page.inner_text("section.unit-report")
-    assert "已制定考勤制度并公示" in report and "已完成整改" in report and "整改报告.pdf" in report
+    assert "已制定考勤制度并公示" in report and "已完成整改" in report and "PDF · 整改报告.pdf" in report
+    assert "2026年12月5日" in report  # the due date
     page.wait_for_function(f"() => ({LOADED})([...document.querySelectorAll('section.issued-problem img')])")
     page.wait_for_function(f"() => ({LOADED})([...document.querySelectorAll('section.unit-report img')])")
     for button in page.locator("div.verdicts button").all():  # large enough for a thumb on a 360-px phone

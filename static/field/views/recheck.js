@@ -102,6 +102,12 @@ function issued(problem) {
     thumbs(problem.photos || []));
 }
 
+/** A date as 2026年12月5日. */
+function day(iso) {
+  const [y, m, d] = String(iso).split('-');
+  return d ? `${y}年${Number(m)}月${Number(d)}日` : String(iso);
+}
+
 /** What the unit reported: where the item stands, its measures and progress, and its evidence. */
 function reported(r) {
   const evidence = r.evidence || [];
@@ -109,11 +115,12 @@ function reported(r) {
     h('dl.readonly',
       h('dt', T.rk.measures), h('dd.issued', r.measures || T.rk.none),
       h('dt', T.rk.progress), h('dd.issued', r.progress || T.rk.none),
-      r.due_date ? [h('dt', T.rk.due), h('dd', r.due_date)] : null,
+      r.due_date ? [h('dt', T.rk.due), h('dd', day(r.due_date))] : null,
       r.closed_at ? [h('dt', T.rk.closedAt), h('dd', when(r.closed_at))] : null),
     evidence.length ? h('h3', T.rk.evidence) : null,
     thumbs(evidence.filter((e) => e.kind === 'photo')),
-    evidence.filter((e) => !e.thumbnail).map((e) => h('p.small', `📄 ${e.filename || e.sha256.slice(0, 12)}`)));
+    evidence.filter((e) => !e.thumbnail).map((e) => h('p.small.evidence-file',
+      `${e.kind === 'pdf' ? 'PDF' : T.photos} · ${e.filename || e.sha256.slice(0, 12)}`)));
 }
 
 /** Update the photos' 上传中 badges and progress bars without re-rendering the form. */
