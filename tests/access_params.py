@@ -6,8 +6,8 @@ access-matrix test fails and says which one is missing.
 """
 from __future__ import annotations
 
-from .outcomes.samples import add_outcome_sample
 from .followup.samples import sample_recheck
+from .outcomes.samples import add_outcome_sample
 from .photos.tus_client import start_upload
 
 PARAM_VALUES = {

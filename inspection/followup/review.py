@@ -8,7 +8,7 @@ Reopen rule (docs/follow-up.md), applied when a reviewer confirms:
 Rejecting (不予采纳, a reason required) changes nothing on the item. Each change to an item flushes through
 its version counter, so an item changed meanwhile refuses the decision (RectificationError, nothing kept);
 it writes the item's history and the audit log, counts as a server-side change of the recheck
-(bump_recheck: the sync feature's merge.bump) and tells the team's phones (a ChangeEvent each). No commit.
+(sync.versions.bump_recheck) and tells the team's phones (sync.changes.emit_recheck_change). No commit.
 """
 from __future__ import annotations
 
@@ -23,9 +23,8 @@ from ..rectification.deadlines import add_period, yellow_from
 from ..rectification.models import FLAGS, RectificationEvent, RectificationItem
 from ..rectification.services import CHANGED_MEANWHILE, RectificationError, flush_or_conflict
 from ..sqltypes import utcnow
-from ..sync.changes import recipients_for
-from ..sync.merge import bump, iso
-from ..sync.models import ChangeEvent
+from ..sync.changes import emit_recheck_change
+from ..sync.versions import bump_recheck
 from .models import DECISIONS, RECHECK_STATUSES, VERDICTS, Recheck
 
 logger = logging.getLogger(__name__)
@@ -140,22 +139,6 @@ def _apply(item: RectificationItem, outcome: Outcome, verdict: str, *, actor, to
     else:
         _item_event(item, actor, "flagged", f"回头看复核认定{label}（{VERDICTS[verdict]}），事项仍在整改中",
                     before, after)
-
-
-def bump_recheck(recheck: Recheck, fields) -> int:
-    """Count a review as a server-side change of the recheck (version, field versions, the synced data kept)."""
-    data = {"visit_id": str(recheck.visit_ref), "finding_id": str(recheck.finding_id), "verdict": recheck.verdict,
-            "note": recheck.note, "photos": [{"sha256": p.sha256, "caption": p.caption, "taken_at": iso(p.taken_at)}
-                                             for p in recheck.photos]}
-    return bump(recheck, fields, data, "recheck")
-
-
-def emit_recheck_change(recheck: Recheck, kind: str, payload: dict) -> None:
-    """Queue a change to the recheck for its team's phones (the change feed they pull)."""
-    for user_id in sorted(recipients_for(recheck.team_id, recheck.created_by_id)):
-        db.session.add(ChangeEvent(user_id=user_id, entity_type="recheck", entity_id=str(recheck.id),
-                                   kind=kind, payload=payload))
-    db.session.flush()
 
 
 def _decided(recheck: Recheck, status: str, decision: str, note: str, actor) -> None:

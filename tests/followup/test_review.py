@@ -12,7 +12,7 @@ from inspection.extensions import db
 from inspection.followup import review
 from inspection.rectification.models import RectificationEvent
 from inspection.rectification.services import CHANGED_MEANWHILE, RectificationError
-from inspection.sync.models import ChangeEvent
+from inspection.sync.models import ChangeEvent, RecordVersion
 
 from .fixtures import add_target, issued_circular, items_of, make_followup, make_recheck, set_status
 
@@ -147,6 +147,11 @@ def test_the_team_hears_of_the_decision(setup):
     assert {c.user_id for c in changes} == {world.users["inspector2"].id}
     assert changes[0].entity_id == str(recheck.id) and changes[0].kind == "review"
     assert changes[0].payload["decision"] == "reopened" and changes[0].payload["version"] == recheck.version
+    kept = db.session.scalar(select(RecordVersion.data).where(RecordVersion.entity_type == "recheck",
+                                                              RecordVersion.entity_id == recheck.id,
+                                                              RecordVersion.version == 2))
+    assert kept["verdict"] == "relapsed"  # the base a later phone edit merges against
+    assert recheck.field_versions == {"status": 2, "decision": 2}
 
 
 def test_a_pending_visit_recheck_cannot_be_reviewed(setup):
