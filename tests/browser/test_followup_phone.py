@@ -14,11 +14,13 @@ from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from sqlalchemy import select
 
+from inspection.auth.models import User
 from inspection.campaigns.models import Campaign, Target, Team
 from inspection.circulars.models import Circular, IssuingOrgan
 from inspection.extensions import db
 from inspection.findings.models import Finding, FindingPhoto
 from inspection.followup.models import FollowupPlan, FollowupProblem, Recheck
+from inspection.followup.review import confirm_recheck
 from inspection.photos.models import Photo
 from inspection.photos.services import ingest_photo
 from inspection.photos.storage import variant_path
@@ -255,8 +257,11 @@ SETUP_HELD = """async () => {
 RECORD = "async () => (await import('/static/field/db.js')).getRecord({id})"
 
 
-def test_a_recheck_waits_for_its_visit_and_an_opened_empty_one_is_dropped(followup_server, phone):
+def test_a_recheck_waits_for_its_visit_an_empty_one_is_dropped_and_its_review_comes_back(followup_server, phone):
     fu = followup_server.followup
+    with followup_server.app.app_context():  # this plan also asks for the ordinary checklist
+        db.session.scalar(select(FollowupPlan)).include_checklist = True
+        db.session.commit()
     page = phone(followup_server).new_page()
     batches = []
     page.on("request", lambda r: batches.append([(x["type"], x["id"]) for x in r.post_data_json["records"]])
@@ -286,3 +291,19 @@ def test_a_recheck_waits_for_its_visit_and_an_opened_empty_one_is_dropped(follow
         assert (str(recheck.visit_id), str(recheck.finding_id), recheck.verdict) == \
             (made["visit"], fu["signed"], "not_rectified")
         assert db.session.get(Recheck, uuid.UUID(made["opened"])) is None
+        # The desk confirms it (reopening the closed item): the phone hears of it through the change feed.
+        confirm_recheck(recheck, note="复核属实", actor=db.session.scalar(select(User).where(User.username == "reviewer")), today=date.today())
+        db.session.commit()
+        version = recheck.version
+
+    page.evaluate("async () => (await import('/static/field/sync.js')).syncNow({ manual: true })")
+    kept = poll(page, f"async () => {{ const r = await ({RECORD.format(id=json.dumps(made['recheck']))})();"
+                      " return r.review ? r : null; }")
+    assert (kept["review"]["status"], kept["base_version"]) == ("confirmed", version)
+    page.evaluate(f"location.hash = '#/v/{made['visit']}'")
+    page.wait_for_selector("section.rechecks")
+    assert page.locator("section.checklist").count() == 1  # include_checklist: the checklist shows as well
+    assert "复核原问题（1/2）" in page.inner_text("section.rechecks h2")
+    page.locator(f'button.recheck-row[data-finding="{fu["signed"]}"]').click()
+    page.wait_for_selector("div.verdicts button.seg-not_rectified[aria-pressed=true]")
+    assert "审核：已确认" in page.inner_text(".screen-head")
