@@ -13,6 +13,7 @@ from inspection.findings.models import Finding
 
 from .pages import (add_photos, answer, desk_page, end_visit, fill_finding, idb, make_photo, poll, sign_in,
                     start_visit, wait_ready, wait_synced)
+from .test_a11y import serious_violations
 
 DESCRIPTION = "请假条缺失，周某不在岗"
 QUESTION = "请补充周某离岗的时间，是否有请假审批"
@@ -108,6 +109,7 @@ def test_a_teammates_fresh_phone_answers_a_returned_finding(crash_server, phone,
     team = b.locator("section.team-records li.team-record")
     assert team.count() == 2  # the visit and the finding phone A sent, read-only
     assert "需补充" in b.locator(f'li.team-record[data-record="{finding_id}"]').inner_text()
+    assert serious_violations(b) == ""
 
     row.locator("a").click()
     b.wait_for_selector("textarea[name=reply]")
@@ -119,6 +121,7 @@ def test_a_teammates_fresh_phone_answers_a_returned_finding(crash_server, phone,
       const img = document.querySelector('li.thumb[data-sha256="{sha}"] img');
       return img && img.complete && img.naturalWidth > 0;
     }}""")  # its thumbnail, fetched from the server with the device token
+    assert serious_violations(b) == ""
 
     b.fill("textarea[name=reply]", REPLY)
     b.click("#send-reply")
