@@ -18,7 +18,7 @@ from ..extensions import db
 from ..findings.models import CADRE_LEVELS, Finding
 from ..stats.filters import FindingFilter, finding_conditions
 from ..stats.scope import statistics_filter
-from ..stats.shares import format_tenths, share_tenths
+from ..stats.shares import share_tenths
 from ..stats.xlsx import Column, Sheet
 from .models import MEASURES, Outcome
 
@@ -131,8 +131,3 @@ def outcome_sheets(fig: OutcomeFigures, scope_text: str) -> list[Sheet]:
                   notices=["处理方式×干部层级（人次）", NOTICE], header_text="内部资料 注意保密",
                   footer_text="未经审核批准不得外传")
     return [summary, cross]
-
-
-def percent(row: dict) -> str:
-    """Write a row's share as printed (40%, 33.3%)."""
-    return format_tenths(row["tenths"])

@@ -16,7 +16,7 @@ from ..auth.access import hidden_404, roles_required
 from ..core.actor import current_actor
 from ..core.dates import today_cst
 from ..extensions import db
-from ..findings.models import CADRE_LEVELS, InvolvedPerson
+from ..findings.models import CADRE_LEVELS, Finding, InvolvedPerson
 from . import pages, services
 from .blueprint import bp
 from .forms import LADDER_CHOICES, DeleteForm, EditForm, InterviewForm, OutcomeForm
@@ -78,7 +78,7 @@ def _refuse(finding, circular, message: str, kept: dict):
     db.session.rollback()
     if circular is not None:
         return render_circular(circular, status=400, error=message, kept=kept)
-    return render_finding(db.session.get(type(finding), finding.id), status=400, error=message, kept=kept)
+    return render_finding(db.session.get(Finding, finding.id), status=400, error=message, kept=kept)
 
 
 def _record(finding, form, key: str, person=None):
