@@ -107,6 +107,10 @@ def load_demo(*, password: str, photo_dir: str, max_bytes: int, max_pixels: int)
 
     load_demo_rectification(issued, reviewer=users["reviewer"], liaisons=liaisons, photo_dir=photo_dir,
                             limits={"max_bytes": max_bytes, "max_pixels": max_pixels})
+    from ..followup.demo import load_demo_followup
+
+    load_demo_followup(issued, users=users, organ=issued.organ, photo_dir=photo_dir,
+                       limits={"max_bytes": max_bytes, "max_pixels": max_pixels})
     create_demo_circular(db.session.get(Campaign, current), users["reviewer"])
     settle_demo_times()  # 提交时间, 签收 and the like when they would have happened, not when the demo loaded
     record(users["admin"], "demo.load", "system", "", "载入示例县演示数据")

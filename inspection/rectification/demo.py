@@ -60,6 +60,9 @@ def load_demo_rectification(circular, *, reviewer, liaisons: dict, photo_dir: st
     items = db.session.scalars(select(RectificationItem).where(RectificationItem.circular_id == circular.id)
                                .order_by(RectificationItem.unit_id, RectificationItem.position)).all()
     issued = circular.doc_date
+    for item in items:  # made when the circular was issued, not when the demo loaded
+        for event in item.events:
+            event.created_at = _when(issued, 9)
     for index, (item, state) in enumerate(zip(items, PLAN)):
         liaison = liaisons[item.unit_id]
         seed = 5000 + index

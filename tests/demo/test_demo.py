@@ -23,7 +23,7 @@ def test_demo_fills_an_empty_database(app, runner):
     items = db.session.scalars(select(ChecklistItem)).all()
     assert len(items) >= 30
     assert {item.category for item in items} == set(CATEGORIES)
-    active = db.session.scalar(select(Campaign).where(Campaign.status == "active"))
+    active = db.session.scalar(select(Campaign).where(Campaign.status == "active", Campaign.kind == "ordinary"))
     assert len(active.teams) == 3
     team_one = active.teams[0]
     assert {u.username for u in team_one.members} == {"inspector1", "inspector2"}
@@ -43,7 +43,7 @@ def test_demo_fills_an_empty_database(app, runner):
 
     circular = db.session.scalar(select(Circular).where(Circular.campaign_id == active.id))
     assert circular is not None and circular.status == "draft"
-    closed = db.session.scalar(select(Campaign).where(Campaign.status == "closed"))
+    closed = db.session.scalar(select(Campaign).where(Campaign.status == "closed", Campaign.kind == "ordinary"))
     issued = db.session.scalar(select(Circular).where(Circular.campaign_id == closed.id))
     assert issued.status == "issued" and issued.doc_number == "示纪办通〔2026〕1号"
     assert {c.unit_id for c in issued.copies} == {t.unit_id for t in closed.targets}
@@ -60,7 +60,7 @@ def test_demo_refuses_a_non_empty_database_unless_forced(app, runner):
     forced = runner.invoke(args=["demo", "--force"])
     assert forced.exit_code == 0, forced.output
     assert db.session.scalar(select(func.count()).select_from(Finding)) == before
-    assert db.session.scalar(select(func.count()).select_from(Team)) == 6
+    assert db.session.scalar(select(func.count()).select_from(Team)) == 10  # 3 + 3, and the follow-ups' 3 + 1
     from inspection.circulars.models import Circular
 
     numbers = set(db.session.scalars(select(Circular.doc_number).where(Circular.status == "issued")))
