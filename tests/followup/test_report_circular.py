@@ -50,10 +50,10 @@ def _reopen(item: RectificationItem, flag: str) -> None:
     db.session.flush()
 
 
-def _confirm(recheck, decision: str) -> None:
-    """Mark a recheck confirmed by the reviewer, with what the review did to its item."""
+def _confirm(recheck, decision: str, day: int = 16) -> None:
+    """Mark a recheck confirmed by the reviewer on a day of January 2027, with what the review did to its item."""
     recheck.status, recheck.decision = "confirmed", decision
-    recheck.reviewed_at = datetime(2027, 1, 16, 2, 0, tzinfo=UTC)
+    recheck.reviewed_at = datetime(2027, 1, day, 2, 0, tzinfo=UTC)
     db.session.flush()
 
 
@@ -155,14 +155,14 @@ def test_regenerate_redrafts_through_the_registered_drafter_and_keeps_edits(app,
     problems = next(s for s in circular.sections if s.key == "problems")
     services.save_section(problems, heading=problems.heading, body=problems.body + "\n（审核人补充的一段）",
                           included=True, actor=reviewer)
-    scenario.pending.verdict = "relapsed"
-    _confirm(scenario.pending, "reopened")
+    _confirm(scenario.pending, "reopened", day=18)  # a later 反弹 of an item confirmed 已整改 on the 16th
     _reopen(scenario.items["u0"][0], "relapse")
     db.session.commit()
     report = services.regenerate(circular, actor=reviewer)
     assert "overall" in report.updated and "good" in report.updated and report.conflicts == ["problems"]
     assert world.units[0].name not in _body(circular, "good")
-    assert "整改率20%" in _body(circular, "overall")
+    overall = _body(circular, "overall")  # each item counted once, by its latest confirmed recheck
+    assert "整改率20%" in overall and "共复核问题5个，经审核确认，已整改1个、占20%，未整改1个、占20%，反弹2个、占40%" in overall
     assert world.units[0].name in problems.pending and "（审核人补充的一段）" in problems.body
     services.resolve_section(problems, accept=True, actor=reviewer)
     assert problems.body == problems.generated and world.units[0].name in problems.body
