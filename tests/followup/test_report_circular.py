@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
+from flask import render_template_string
 from sqlalchemy import func, select
 
 from inspection.circulars import drafters, issuing, services
@@ -225,12 +226,20 @@ def test_reviewer_drafts_from_the_page_and_others_are_refused(app, world, scenar
     circular = db.session.scalar(select(Circular).where(Circular.source == "followup"))
     assert response.headers["Location"].endswith(f"/circulars/{circular.id}")
     assert circular.title == default_title([scenario.source]) == "关于2026年第三批纪律作风明察暗访发现问题整改情况的通报"
+    listing = client.get("/circulars/").get_data(as_text=True)
+    assert '<span class="badge">整改情况通报</span>' in listing and "/followup/report-circulars" in listing
     assert client.post(f"/followup/{world.campaign.id}/report-circular",
                        data={"organ_id": organ.id}).status_code == 404  # an ordinary campaign
     auth.logout()
     auth.login("coordinator")
     assert client.post(f"/followup/{scenario.campaign.id}/report-circular",
                        data={"organ_id": organ.id}).status_code == 404
+
+
+def test_other_pages_get_a_link_from_the_button_include(app, scenario):
+    with app.test_request_context():
+        html = render_template_string('{% include "followup/_report_button.html" %}', campaign=scenario.campaign)
+    assert f"/followup/report-circulars#campaign-{scenario.campaign.id}" in html and "<form" not in html
 
 
 def _facts(rechecks, units=()) -> ReportFacts:
