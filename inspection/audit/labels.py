@@ -106,6 +106,7 @@ ACTION_LABELS = {
     "rectification.consolidated": "回头看认定巩固",
     "recheck.confirmed": "确认复核",
     "recheck.rejected": "复核不予采纳",
+    "recheck.conflict_resolved": "处理复核同步冲突",
     "rectification.ledger_exported": "导出整改台账",
     "calendar.set": "调整工作日",
     "calendar.removed": "取消工作日调整",

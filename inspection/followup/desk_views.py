@@ -21,8 +21,9 @@ from ..rectification.services import CHANGED_MEANWHILE, RectificationError
 from . import desk_queries as queries
 from . import review
 from .blueprint import bp
-from .desk_forms import BulkConfirmForm, ConfirmForm, RejectForm
-from .models import RECHECK_FIELD_LABELS, RECHECK_STATUSES, VERDICTS
+from .conflicts import conflict_label, resolve_recheck_conflict
+from .desk_forms import BulkConfirmForm, ConfirmForm, ConflictForm, RejectForm
+from .models import RECHECK_STATUSES, VERDICTS
 from .results import followup_results
 
 DESK_READERS = COMMISSION
@@ -101,7 +102,7 @@ def _render(recheck, *, status: int = 200, kept: dict | None = None):
     outcome = review.outcome_for(recheck.verdict, item, today) if item is not None else None
     return render_template("followup/desk_recheck.html", recheck=recheck, item=item, outcome=outcome,
                            today=today, can_act=_can_act(), kept=kept or {}, verdicts=VERDICTS,
-                           field_labels=RECHECK_FIELD_LABELS,
+                           conflict_label=conflict_label,
                            others=queries.other_rechecks(recheck), confirm_form=ConfirmForm(formdata=None),
                            reject_form=RejectForm(formdata=None)), status
 
@@ -164,6 +165,23 @@ def desk_reject(recheck_id: uuid.UUID):
         return _refused(recheck_id, exc.message, {"reject": form.note.data})
     db.session.commit()
     flash("已不予采纳该复核，整改事项未作改动", "success")
+    return redirect(url_for("followup.desk_recheck", recheck_id=recheck_id), code=303)
+
+
+@bp.route("/rechecks/<uuid:recheck_id>/conflict", methods=["POST"])
+@roles_required(*DESK_ACTORS, hidden=True)
+def desk_conflict(recheck_id: uuid.UUID):
+    """Settle one sync conflict of the recheck (keep the value in place, or take the other phone's)."""
+    recheck, form = _load(recheck_id, for_update=True), ConflictForm()
+    try:
+        if not form.validate():
+            raise RectificationError(next(iter(form.errors.values()))[0])
+        resolve_recheck_conflict(recheck, form.key.data, form.choice.data, actor=current_actor(),
+                                 expected_version=form.version.data)
+    except RectificationError as exc:
+        return _refused(recheck_id, exc.message, {})
+    db.session.commit()
+    flash("冲突已处理" + ("，可以审核了" if not recheck.in_conflict else ""), "success")
     return redirect(url_for("followup.desk_recheck", recheck_id=recheck_id), code=303)
 
 

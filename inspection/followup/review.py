@@ -157,6 +157,8 @@ def confirm_recheck(recheck: Recheck, *, note: str = "", actor, today: date,
                     item_version: int | None = None) -> Outcome:
     """Confirm a submitted recheck (确认) and apply the reopen rule to its item; return what it did."""
     item = check_reviewable(recheck, expected_version=expected_version, item_version=item_version)
+    if recheck.in_conflict:
+        raise RectificationError("该复核存在同步冲突（暗访组两部手机的记录不一致），请先在本页处理冲突再确认")
     note = _clean(note)
     outcome = outcome_for(recheck.verdict, item, today)
     _apply(item, outcome, recheck.verdict, actor=actor, today=today, yellow_percent=yellow_percent)

@@ -296,8 +296,7 @@ export async function refreshBootstrap() {
     if ((await req(kv.get('cursor'))) == null) await req(kv.put(data.cursor, 'cursor'));
   });
   announce({ type: 'bootstrap' });
-  // 回头看 photos for offline days, in the background: signing in or a sync round never waits for them.
-  import('./thumbs.js').then((m) => m.keepThumbnails(data)).catch(() => {});
+  await import('./thumbs.js').then((m) => m.keepThumbnails(data)).catch(() => {});  // 回头看 photos, for offline
   return data;
 }
 

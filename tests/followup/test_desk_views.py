@@ -187,3 +187,24 @@ def test_the_results_page_counts_confirmed_defects(auth, client, desk):
     assert '<b data-count="reopened">1</b>' in body and '<b data-verdict="relapsed">1</b>' in body
     assert '<b data-count="defect-share">100%</b>' in body
     assert "教体局" in body or "示例县教育和体育局" in body
+
+
+def test_a_conflict_is_shown_and_settled_on_the_page_before_confirming(auth, client, desk):
+    recheck = desk["relapsed"]
+    recheck.conflicts = {"verdict": {"server": "relapsed", "phone": "rectified", "device": "1",
+                                     "user_id": recheck.created_by_id, "at": "2027-01-11T02:00:00+00:00"}}
+    recheck.in_conflict = True
+    db.session.commit()
+    auth.login("reviewer")
+    body = _page(client, recheck)
+    assert "同步冲突" in body and "另一部手机“已整改”" in body and 'name="item_version"' not in body
+    response = client.post(f"/followup/rechecks/{recheck.id}/confirm",
+                           data={"version": recheck.version, "item_version": desk["item"].version})
+    assert response.status_code == 422 and "请先在本页处理冲突" in response.get_data(as_text=True)
+    response = client.post(f"/followup/rechecks/{recheck.id}/conflict",
+                           data={"key": "verdict", "choice": "server", "version": recheck.version})
+    assert response.status_code == 303
+    db.session.expire_all()
+    settled = db.session.get(Recheck, recheck.id)
+    assert (settled.in_conflict, settled.verdict) == (False, "relapsed")
+    assert 'name="item_version"' in _page(client, settled)

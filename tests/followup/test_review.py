@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from inspection.audit.models import AuditEvent
 from inspection.core.actor import Actor
 from inspection.extensions import db
-from inspection.followup import review
+from inspection.followup import conflicts, review
 from inspection.rectification.models import RectificationEvent
 from inspection.rectification.services import CHANGED_MEANWHILE, RectificationError
 from inspection.sync.models import ChangeEvent, RecordVersion
@@ -225,3 +225,57 @@ def test_confirm_many_refuses_a_recheck_changed_since_the_list(setup):
     done, refused = review.confirm_many([recheck], note="", actor=world.users["reviewer"], today=TODAY,
                                         seen={str(recheck.id): recheck.version - 1})
     assert done == [] and "暗访组刚刚更新" in refused[0][1] and recheck.status == "submitted"
+
+
+def _in_conflict(recheck, key="verdict", server="relapsed", phone="rectified"):
+    """Put a recheck in sync conflict as the applier does: the server's value stays, the phone's kept beside."""
+    recheck.conflicts = {key: {"server": server, "phone": phone, "device": "1", "user_id": recheck.created_by_id,
+                               "at": "2027-01-11T02:00:00+00:00"}}
+    recheck.in_conflict = True
+    db.session.commit()
+
+
+def test_a_recheck_in_conflict_cannot_be_confirmed_until_settled(setup):
+    world, _, target = setup
+    item, recheck, *_ = _recheck(target, "closed", "relapsed")
+    _in_conflict(recheck)
+    with pytest.raises(RectificationError, match="同步冲突"):
+        review.confirm_recheck(recheck, note="", actor=world.users["reviewer"], today=TODAY)
+    assert item.status == "closed"
+    conflicts.resolve_recheck_conflict(recheck, "verdict", "phone", actor=world.users["reviewer"])
+    db.session.commit()
+    assert (recheck.verdict, recheck.in_conflict, recheck.conflicts, recheck.version) == ("rectified", False, {}, 2)
+    assert _audit("recheck.conflict_resolved")[0].after == {"choice": "phone", "verdict": "rectified"}
+    outcome = review.confirm_recheck(recheck, note="", actor=world.users["reviewer"], today=TODAY)
+    assert outcome.decision == "consolidated" and item.status == "closed"
+
+
+def test_keeping_the_server_value_settles_without_change(setup):
+    world, _, target = setup
+    item, recheck, *_ = _recheck(target, "closed", "relapsed")
+    _in_conflict(recheck)
+    with pytest.raises(RectificationError, match="没有待处理的冲突"):
+        conflicts.resolve_recheck_conflict(recheck, "note", "server", actor=world.users["reviewer"])
+    conflicts.resolve_recheck_conflict(recheck, "verdict", "server", actor=world.users["reviewer"])
+    assert (recheck.verdict, recheck.in_conflict) == ("relapsed", False)
+    assert review.confirm_recheck(recheck, note="", actor=world.users["reviewer"], today=TODAY).reopens
+
+
+def test_a_reviewed_recheck_keeps_its_reviewed_values(setup):
+    world, _, target = setup
+    _, recheck, *_ = _recheck(target, "closed", "relapsed")
+    review.reject_recheck(recheck, note="不采纳", actor=world.users["reviewer"])
+    _in_conflict(recheck)  # a phone edited it after the review (locked: a conflict)
+    with pytest.raises(RectificationError, match="只能保留"):
+        conflicts.resolve_recheck_conflict(recheck, "verdict", "phone", actor=world.users["reviewer"])
+    conflicts.resolve_recheck_conflict(recheck, "verdict", "server", actor=world.users["reviewer"])
+    assert (recheck.verdict, recheck.status, recheck.in_conflict) == ("relapsed", "rejected", False)
+
+
+def test_a_phone_photo_taken_in_a_conflict_joins_the_recheck(setup):
+    world, _, target = setup
+    _, recheck, *_ = _recheck(target, "closed", "relapsed")
+    sha = "ab" * 32
+    _in_conflict(recheck, key=f"photo:{sha}", server=None, phone={"caption": "签到册", "taken_at": None})
+    conflicts.resolve_recheck_conflict(recheck, f"photo:{sha}", "phone", actor=world.users["reviewer"])
+    assert [(p.sha256, p.caption) for p in recheck.photos] == [(sha, "签到册")]
