@@ -180,7 +180,7 @@ def statistics_sheet(stats: Statistics, paragraph: str, scope_text: str) -> Shee
     columns = [Column("项目", 12), Column("名称", 60, "wrap"), Column("数量", 8, "int"), Column("单位", 6),
                Column("占比", 9, "percent")]
     return Sheet("统计", columns, rows, autofilter=False,
-                 notices=["问题统计", NOTICE, f"统计口径：{scope_text}中已确认的问题；占比按最大余数法保留一位小数，合计为100%"],
+                 notices=["问题统计", NOTICE, f"统计口径：{scope_text}中已确认的问题；各项占比分别四舍五入保留一位小数，合计可能不等于100%"],
                  header_text="内部资料 注意保密", footer_text="未经审核批准不得外传")
 
 

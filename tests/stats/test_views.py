@@ -63,3 +63,9 @@ def test_liaisons_and_inspectors_are_refused(client, auth, county):
 def test_viewer_home_is_the_statistics_page(client, auth, world):
     auth.login("viewer")
     assert client.get("/home").headers["Location"].endswith("/stats/")
+
+
+def test_page_states_the_rounding_rule_it_uses(client, auth, world, county):
+    auth.login("reviewer")
+    html = client.get("/stats/").get_data(as_text=True)
+    assert "各项占比分别四舍五入保留一位小数" in html and "最大余数" not in html
