@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
+from flask import render_template_string
 from sqlalchemy import func, select
 
 from inspection.circulars import drafters, issuing, services
@@ -26,6 +27,7 @@ from ..circulars.helpers import make_organ, settings_for
 from ..factories import make_finding, make_visit
 from ..pdf import pdftools as pt
 from ..pdf.pdftools import MM, needs_poppler
+from ..test_layers import ROOT, imported_modules, module_name
 from .fixtures import add_target, close_items, issued_circular, items_of, make_followup, make_recheck, set_status
 
 LEFT, TOP, RIGHT, BOTTOM = 28 * MM, 37 * MM, (28 + 156) * MM, (37 + 225) * MM
@@ -50,10 +52,10 @@ def _reopen(item: RectificationItem, flag: str) -> None:
     db.session.flush()
 
 
-def _confirm(recheck, decision: str) -> None:
-    """Mark a recheck confirmed by the reviewer, with what the review did to its item."""
+def _confirm(recheck, decision: str, day: int = 16) -> None:
+    """Mark a recheck confirmed by the reviewer on a day of January 2027, with what the review did to its item."""
     recheck.status, recheck.decision = "confirmed", decision
-    recheck.reviewed_at = datetime(2027, 1, 16, 2, 0, tzinfo=UTC)
+    recheck.reviewed_at = datetime(2027, 1, day, 2, 0, tzinfo=UTC)
     db.session.flush()
 
 
@@ -155,14 +157,14 @@ def test_regenerate_redrafts_through_the_registered_drafter_and_keeps_edits(app,
     problems = next(s for s in circular.sections if s.key == "problems")
     services.save_section(problems, heading=problems.heading, body=problems.body + "\n（审核人补充的一段）",
                           included=True, actor=reviewer)
-    scenario.pending.verdict = "relapsed"
-    _confirm(scenario.pending, "reopened")
+    _confirm(scenario.pending, "reopened", day=18)  # a later 反弹 of an item confirmed 已整改 on the 16th
     _reopen(scenario.items["u0"][0], "relapse")
     db.session.commit()
     report = services.regenerate(circular, actor=reviewer)
     assert "overall" in report.updated and "good" in report.updated and report.conflicts == ["problems"]
     assert world.units[0].name not in _body(circular, "good")
-    assert "整改率20%" in _body(circular, "overall")
+    overall = _body(circular, "overall")  # each item counted once, by its latest confirmed recheck
+    assert "整改率20%" in overall and "共复核问题5个，经审核确认，已整改1个、占20%，未整改1个、占20%，反弹2个、占40%" in overall
     assert world.units[0].name in problems.pending and "（审核人补充的一段）" in problems.body
     services.resolve_section(problems, accept=True, actor=reviewer)
     assert problems.body == problems.generated and world.units[0].name in problems.body
@@ -225,12 +227,31 @@ def test_reviewer_drafts_from_the_page_and_others_are_refused(app, world, scenar
     circular = db.session.scalar(select(Circular).where(Circular.source == "followup"))
     assert response.headers["Location"].endswith(f"/circulars/{circular.id}")
     assert circular.title == default_title([scenario.source]) == "关于2026年第三批纪律作风明察暗访发现问题整改情况的通报"
+    listing = client.get("/circulars/").get_data(as_text=True)
+    assert '<span class="badge">整改情况通报</span>' in listing and "/followup/report-circulars" in listing
     assert client.post(f"/followup/{world.campaign.id}/report-circular",
                        data={"organ_id": organ.id}).status_code == 404  # an ordinary campaign
     auth.logout()
     auth.login("coordinator")
     assert client.post(f"/followup/{scenario.campaign.id}/report-circular",
                        data={"organ_id": organ.id}).status_code == 404
+
+
+def test_other_pages_get_a_link_from_the_button_include(app, scenario):
+    with app.test_request_context():
+        html = render_template_string('{% include "followup/_report_button.html" %}', campaign=scenario.campaign)
+    assert f"/followup/report-circulars#campaign-{scenario.campaign.id}" in html and "<form" not in html
+
+
+def test_circulars_reach_the_followup_drafter_only_through_the_registry():
+    reaching = {}
+    for path in sorted((ROOT / "circulars").rglob("*.py")):
+        found = imported_modules(path.read_text(encoding="utf-8"), module_name(path),
+                                 is_package=path.name == "__init__.py")
+        if bad := sorted(m for m in found if m == "inspection.followup" or m.startswith("inspection.followup.")):
+            reaching[path.name] = bad
+    assert reaching == {}
+    assert drafters.drafter_for("followup") is not None  # registered when followup.report_circular is imported
 
 
 def _facts(rechecks, units=()) -> ReportFacts:
