@@ -1,6 +1,7 @@
 """Gather the facts the 整改情况通报 is drafted from: the queries behind report_drafting.py.
 
-Which rechecks count: confirmed ones of the follow-up campaign, the latest confirmed per earlier problem.
+Which rechecks count: confirmed ones of the follow-up campaign, each item once by its latest confirmed recheck
+(review time, then id: the rule of the results page, followup/results.py, so the counts agree).
 Which outcomes count: those recorded for the problems named for 纸上整改 or 反弹, decided on or after the
 follow-up campaign's first day (earlier ones handled the original finding, and its circular said so).
 """
@@ -58,13 +59,18 @@ def _visits_span(campaign: Campaign) -> tuple[date | None, date | None, int]:
 
 
 def confirmed_rechecks(campaign_id: int) -> list[Recheck]:
-    """Return the campaign's confirmed rechecks, the latest confirmed one per earlier problem."""
+    """Return the campaign's confirmed rechecks, the latest confirmed one per item (results.py's rule)."""
     rows = db.session.scalars(select(Recheck).where(Recheck.campaign_id == campaign_id,
-                                                    Recheck.status == "confirmed")
-                              .order_by(Recheck.reviewed_at, Recheck.created_at)).all()
+                                                    Recheck.status == "confirmed")).all()
+
+    def order(recheck: Recheck) -> tuple:
+        """Sort by review time, then id, as the results page does."""
+        return (recheck.reviewed_at.timestamp() if recheck.reviewed_at else 0.0, str(recheck.id))
+
     latest: dict = {}
-    for recheck in rows:
-        latest[recheck.problem_id or recheck.finding_id] = recheck
+    for recheck in sorted(rows, key=order):
+        item_id = recheck.problem.item_id if recheck.problem is not None else None
+        latest[item_id or recheck.finding_id] = recheck
     return list(latest.values())
 
 

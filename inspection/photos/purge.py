@@ -1,7 +1,8 @@
 """Unclaimed photos: uploaded but referenced by no finding; purged once they are old enough.
 
-A photo is claimed while any finding lists it, or a finding's first submission (`original`) or an
-unresolved sync conflict names it: evidence a reviewer may still need is never purged.
+A photo is claimed while any finding or recheck (复核) lists it, or a finding's or recheck's first
+submission (`original`) or an unresolved sync conflict names it, or a unit's 整改 evidence is it:
+evidence a reviewer may still need is never purged.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from sqlalchemy import String, cast, exists, select
 from ..audit.services import record
 from ..extensions import db
 from ..findings.models import Finding, FindingPhoto
+from ..followup.models import Recheck, RecheckPhoto
+from ..rectification.models import RectificationEvidence
 from ..sqltypes import utcnow
 from .models import Photo
 from .storage import delete_files
@@ -21,17 +24,20 @@ logger = logging.getLogger(__name__)
 
 
 def unclaimed_photos(older_than: datetime) -> list[Photo]:
-    """Return photos uploaded before `older_than` that no finding claims."""
+    """Return photos uploaded before `older_than` that no finding, recheck or 整改 evidence claims."""
     candidates = db.session.scalars(select(Photo).where(
-        Photo.created_at < older_than, ~exists().where(FindingPhoto.sha256 == Photo.sha256)).order_by(Photo.created_at))
+        Photo.created_at < older_than, ~exists().where(FindingPhoto.sha256 == Photo.sha256),
+        ~exists().where(RecheckPhoto.sha256 == Photo.sha256),
+        ~exists().where(RectificationEvidence.sha256 == Photo.sha256)).order_by(Photo.created_at))
     return [photo for photo in candidates if not _named_in_findings(photo.sha256)]
 
 
 def _named_in_findings(sha256: str) -> bool:
-    """Tell whether a finding's original submission or its conflicts mention the photo."""
+    """Tell whether a finding's or recheck's original submission or its conflicts mention the photo."""
     text = f"%{sha256}%"
-    return bool(db.session.scalar(select(exists().where(
-        (cast(Finding.original, String).like(text)) | (cast(Finding.conflicts, String).like(text))))))
+    return any(db.session.scalar(select(exists().where(
+        (cast(model.original, String).like(text)) | (cast(model.conflicts, String).like(text)))))
+        for model in (Finding, Recheck))
 
 
 def purge_unclaimed(photo_dir: str, *, older_than_hours: int, dry_run: bool = False) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from flask import url_for
 from marshmallow import fields
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from ..core.schemas import Schema
 from ..extensions import db
@@ -22,8 +23,6 @@ from ..followup.models import FollowupPlan, FollowupProblem
 from ..photos.models import Photo
 from ..photos.possession import standing
 from ..rectification.models import ITEM_STATUSES, RectificationEvidence, RectificationItem
-
-_CHUNK = 500
 
 
 class Prepared(fields.Nested):
@@ -108,22 +107,24 @@ def rechecks_by_target(target_ids) -> dict[int, list[dict]]:
         .join(Finding, Finding.id == FollowupProblem.finding_id)
         .where(FollowupProblem.target_id.in_(sorted(target_ids)))
         .order_by(FollowupProblem.target_id, FollowupProblem.position, FollowupProblem.id)).all()
+    stored_image = aliased(Photo)  # an alias: possession.standing() correlates Photo itself
+    image = stored_image.mime.like("image/%")
     evidence: dict[int, list] = {}
-    for item_id, kind, sha, filename in connection.execute(
+    for item_id, kind, sha, filename, stored in connection.execute(  # stored: a stored image (has a thumbnail)
             select(RectificationEvidence.item_id, RectificationEvidence.kind, RectificationEvidence.sha256,
-                   RectificationEvidence.filename).where(RectificationEvidence.item_id.in_(listed))
-            .order_by(RectificationEvidence.id)):
-        evidence.setdefault(item_id, []).append((kind, sha, filename))
+                   RectificationEvidence.filename, stored_image.sha256)
+            .outerjoin(stored_image, (stored_image.sha256 == RectificationEvidence.sha256)
+                       & (RectificationEvidence.kind == "photo") & image)
+            .where(RectificationEvidence.item_id.in_(listed)).order_by(RectificationEvidence.id)):
+        evidence.setdefault(item_id, []).append((kind, sha, filename, stored is not None))
     photos: dict = {}
-    for finding_id, sha, caption in connection.execute(  # the original finding's photos whose reference stands
+    for finding_id, sha, caption in connection.execute(  # the original's stored images whose reference stands
             select(FindingPhoto.finding_id, FindingPhoto.sha256, FindingPhoto.caption)
-            .join(Finding, Finding.id == FindingPhoto.finding_id)
+            .join(Finding, Finding.id == FindingPhoto.finding_id).join(stored_image, stored_image.sha256 == FindingPhoto.sha256)
             .where(FindingPhoto.finding_id.in_(select(RectificationItem.finding_id)
-                                                .where(RectificationItem.id.in_(listed))), standing())
+                                                .where(RectificationItem.id.in_(listed))), image, standing())
             .order_by(FindingPhoto.position, FindingPhoto.id)):
         photos.setdefault(finding_id, []).append((sha, caption))
-    images = _images({sha for refs in photos.values() for sha, _ in refs}
-                     | {sha for refs in evidence.values() for kind, sha, _ in refs if kind == "photo"})
     thumb = url_for("photos.file", sha256="SHA", variant="thumb").replace("SHA", "{}")
     out: dict[int, list[dict]] = {}
     for (target_id, finding_id, item_id, position, problem, category, status, measures, progress, due_date,
@@ -132,13 +133,13 @@ def rechecks_by_target(target_ids) -> dict[int, list[dict]]:
             "finding_id": str(finding_id), "item_id": item_id, "position": position, "description": problem,
             "category": category, "occurred_at": _iso(occurred_at), "location": location,
             "photos": [{"sha256": sha, "caption": caption, "thumbnail": thumb.format(sha)}
-                       for sha, caption in photos.get(finding_id, ()) if sha in images],
+                       for sha, caption in photos.get(finding_id, ())],
             "rectification": {
                 "status": status, "status_label": ITEM_STATUSES.get(status, status), "measures": measures,
                 "progress": progress, "due_date": due_date.isoformat(), "closed_at": _iso(closed_at),
                 "evidence": [{"kind": kind, "sha256": sha, "filename": filename,
-                              "thumbnail": thumb.format(sha) if kind == "photo" and sha in images else None}
-                             for kind, sha, filename in evidence.get(item_id, ())]},
+                              "thumbnail": thumb.format(sha) if stored else None}
+                             for kind, sha, filename, stored in evidence.get(item_id, ())]},
         })
     return out
 
@@ -146,12 +147,3 @@ def rechecks_by_target(target_ids) -> dict[int, list[dict]]:
 def _iso(value) -> str | None:
     """An aware time as marshmallow's AwareDateTime dumps it (ISO 8601), or None."""
     return value.isoformat() if value is not None else None
-
-
-def _images(hashes) -> set[str]:
-    """Return which of these hashes are stored images (the ones with a thumbnail)."""
-    hashes, found = sorted(hashes), set()
-    for start in range(0, len(hashes), _CHUNK):
-        found.update(db.session.scalars(select(Photo.sha256).where(Photo.sha256.in_(hashes[start:start + _CHUNK]),
-                                                                   Photo.mime.like("image/%"))))
-    return found

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from ..campaigns.models import Target
 from ..campaigns.visibility import can_write_for_target
+from ..core.text import CodedMessage
 from ..extensions import db
 from ..followup.models import RECHECK_FIELD_LABELS, Recheck, RecheckPhoto
 from .changes import emit_recheck_change
@@ -32,8 +33,8 @@ logger = logging.getLogger(__name__)
 SYNC_FIELDS = ("visit_id", "finding_id", "verdict", "note", "photos")
 _SCALAR_FIELDS = tuple(f for f in SYNC_FIELDS if f != "photos")
 LOCKED_STATUSES = ("confirmed", "rejected")  # reviewed: phone edits become conflicts
-NOT_ON_LIST = "该问题不在本次回访目标的复核清单中"
-OTHER_UNIT = "该问题属于其他单位，不是本次回访单位的问题"
+NOT_ON_LIST = CodedMessage("该问题不在本次回访目标的复核清单中", "finding_not_on_list")
+OTHER_UNIT = CodedMessage("该问题属于其他单位，不是本次回访单位的问题", "finding_of_another_unit")
 _schema = RecheckDataSchema()
 
 

@@ -296,7 +296,8 @@ export async function refreshBootstrap() {
     if ((await req(kv.get('cursor'))) == null) await req(kv.put(data.cursor, 'cursor'));
   });
   announce({ type: 'bootstrap' });
-  await import('./thumbs.js').then((m) => m.keepThumbnails(data)).catch(() => {});  // 回头看 photos, for offline
+  // 回头看 photos for offline days, in the background: signing in or a sync round never waits for them.
+  import('./thumbs.js').then((m) => m.keepThumbnails(data)).catch(() => {});
   return data;
 }
 

@@ -257,7 +257,7 @@ SETUP_HELD = """async () => {
 RECORD = "async () => (await import('/static/field/db.js')).getRecord({id})"
 
 
-def test_a_recheck_waits_for_its_visit_an_empty_one_is_dropped_and_its_review_comes_back(followup_server, phone):
+def test_stale_thumbnails_go_a_recheck_waits_for_its_visit_an_empty_one_is_dropped_its_review_comes_back(followup_server, phone):
     fu = followup_server.followup
     with followup_server.app.app_context():  # this plan also asks for the ordinary checklist
         db.session.scalar(select(FollowupPlan)).include_checklist = True
@@ -267,6 +267,11 @@ def test_a_recheck_waits_for_its_visit_an_empty_one_is_dropped_and_its_review_co
     page.on("request", lambda r: batches.append([(x["type"], x["id"]) for x in r.post_data_json["records"]])
             if r.method == "POST" and r.url.endswith("/api/v1/sync") else None)
     sign_in(page, "inspector3")
+    # A thumbnail no target names any more is dropped at the next bootstrap; the ones still named stay.
+    page.evaluate("async () => (await import('/static/field/db.js')).kvSet('thumb:' + 'f'.repeat(64), new Blob(['x']))")
+    page.evaluate("async () => { await (await import('/static/field/sync.js')).refreshBootstrap(); }")
+    expected = json.dumps(json.dumps(fu["thumbs"], separators=(",", ":")))  # as JSON.stringify writes it
+    poll(page, f"async () => JSON.stringify(await ({KEPT_THUMBS})()) === {expected}")
     page.context.set_offline(True)
     made = page.evaluate(SETUP_HELD)
     assert made["queued"] and not made["openedKept"]  # an opened recheck with no verdict, note or photo is not sent

@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from inspection.audit.models import AuditEvent
 from inspection.auth.services import create_user
+from inspection.campaigns.models import Campaign, Target, Team
 from inspection.extensions import db
-from inspection.followup.models import Recheck, RecheckPhoto
+from inspection.followup.models import FollowupProblem, Recheck, RecheckPhoto
+from inspection.photos.models import Photo
+from inspection.photos.purge import unclaimed_photos
+from inspection.sqltypes import utcnow
 from inspection.sync.changes import emit_recheck_change
 from inspection.sync.models import ChangeEvent
 from inspection.sync.versions import bump_recheck
@@ -133,7 +138,7 @@ def test_a_reviewed_recheck_takes_no_phone_edit(client, world, fu, h3):
 def test_a_finding_not_on_the_targets_list_is_forbidden(client, fu, h3):
     vid = _visit(client, h3, fu.targets[0])
     answer = _result(push(client, h3, [recheck_record(vid, fu.stray.id)]))  # unit 0's, never issued
-    assert answer["status"] == "forbidden" and list(answer["errors"]) == ["finding_id"]
+    assert answer["status"] == "forbidden" and answer["codes"] == {"finding_id": ["finding_not_on_list"]}
     unit1 = _result(push(client, h3, [recheck_record(vid, uuid.uuid4())]))  # no such finding at all
     assert unit1["status"] == "forbidden" and list(unit1["errors"]) == ["finding_id"]
     assert count(Recheck) == 0
@@ -166,7 +171,7 @@ def test_a_finding_of_another_unit_is_invalid_naming_finding_id(client, fu, h3):
     vid = _visit(client, h3, fu.targets[0])
     for other in (fu.foreign.id, fu.problems[1][0].finding_id):  # unit 2's; unit 1's (on the other target's list)
         answer = _result(push(client, h3, [recheck_record(vid, other)]))
-        assert answer["status"] == "invalid" and list(answer["errors"]) == ["finding_id"], answer
+        assert answer["status"] == "invalid" and answer["codes"] == {"finding_id": ["finding_of_another_unit"]}
 
 
 def test_one_bad_recheck_does_not_sink_the_batch(client, fu, h3):
@@ -248,3 +253,40 @@ def test_emit_recheck_change_tells_the_author_and_the_team(client, world, fu, h3
     review = [c for c in changes if c["kind"] == "review"]
     assert [(c["entity_type"], c["entity_id"], c["payload"]["decision"]) for c in review] == [
         ("recheck", str(rid), "reopened")]
+
+
+def test_a_rechecks_photos_and_the_units_evidence_are_never_purged_as_unclaimed(client, fu, h3):
+    vid = _visit(client, h3, fu.targets[0])
+    data, sha = photo_bytes(43)
+    assert client.put(f"/api/v1/photos/{sha}", data=data, headers={**h3, "Content-Type": "image/jpeg"}).status_code == 201
+    push(client, h3, [recheck_record(vid, fu.problems[0][0].finding_id,
+                                     photos=[{"sha256": sha, "caption": "", "taken_at": None}])])
+    stray, stray_sha = photo_bytes(44)
+    client.put(f"/api/v1/photos/{stray_sha}", data=stray, headers={**h3, "Content-Type": "image/jpeg"})
+    for photo in db.session.scalars(select(Photo)):
+        photo.created_at -= timedelta(days=30)
+    db.session.commit()
+    assert [p.sha256 for p in unclaimed_photos(utcnow())] == [stray_sha]  # not the recheck's, not the evidence
+
+
+def test_a_waiting_recheck_two_of_the_users_targets_list_waits_for_its_visit_to_say_which(client, world, fu, h3):
+    problem = fu.problems[0][0]
+    second = Campaign(title="第二批回头看", start_date=fu.campaign.start_date, end_date=fu.campaign.end_date,
+                      checklist=world.checklist, status="active", kind="followup")
+    second.teams.append(Team(name="回头看二组", leader=world.users["inspector3"], members=[world.users["inspector3"]]))
+    db.session.add(second)
+    db.session.flush()
+    other = Target(campaign=second, unit=world.units[0], team=second.teams[0])
+    db.session.add(other)
+    db.session.flush()
+    db.session.add(FollowupProblem(campaign_id=second.id, target_id=other.id, item_id=problem.item_id,
+                                   finding_id=problem.finding_id, position=1))
+    db.session.commit()
+    vid, rid = uuid.uuid4(), uuid.uuid4()
+    assert statuses(push(client, h3, [recheck_record(vid, problem.finding_id, recheck_id=rid)])) == ["created"]
+    waiting = db.session.get(Recheck, rid)
+    assert (waiting.status, waiting.problem_id, waiting.team_id) == ("pending_visit", None, None)
+    assert statuses(push(client, h3, [visit_record(other, visit_id=vid)])) == ["created"]
+    linked = db.session.get(Recheck, rid)
+    assert (linked.status, linked.campaign_id, linked.team_id) == ("submitted", second.id, second.teams[0].id)
+    assert linked.problem_id != problem.id

@@ -177,7 +177,7 @@ async function addFiles(findingId, input) {
     if (!photo.ok) photo = await offerDownscale(photo);
     else if (photo.size > config.maxPhotoBytes) photo = await offerLarge(photo);
     if (!photo) continue;
-    photo.exif_taken_at = exifTakenAt(await photo.blob.arrayBuffer());  // kept for the 请核实 check
+    photo.exif_taken_at = exifTakenAt(await photo.blob.slice(0, 512 * 1024).arrayBuffer());  // Exif is at the start; for 请核实
     const storage = await storageStatus().catch(() => null);
     if (storage && storage.quota && storage.free < photo.blob.size * 2 + photo.thumb.size) {
       toast(T.storageFull, 'bad');

@@ -31,7 +31,8 @@ export async function render(root, { id }) {
   root.append(h('section.card.returned', h('h2', `${T.returnedTitle}（${returned.length}）`),
     returned.length ? h('p.muted', T.rt.returnedHint) : h('p.muted.empty', T.rt.noneReturned),
     h('ul.plain', returned.map((item) => returnedRow(boot, item, local.get(item.id))))));
-  const team = (boot && boot.teamRecords) || [];
+  const team = [...((boot && boot.teamRecords) || [])]  // visits and findings together, newest first (UTC ISO)
+    .sort((a, b) => (b.occurred_at || '').localeCompare(a.occurred_at || ''));
   root.append(h('section.card.team-records', h('h2', `${T.rt.teamTitle}（${team.length}）`), h('p.muted.small', T.rt.teamHint),
     team.length ? h('ul.plain', team.map((r) => teamRow(boot, r, local.get(r.id)))) : h('p.muted.empty', T.rt.noTeamRecords)));
 }
