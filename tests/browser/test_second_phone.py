@@ -108,6 +108,7 @@ def test_a_teammates_fresh_phone_answers_a_returned_finding(crash_server, phone,
     assert QUESTION in row.inner_text()
     team = b.locator("section.team-records li.team-record")
     assert team.count() == 2  # the visit and the finding phone A sent, read-only
+    assert [row.get_attribute("data-type") for row in team.all()] == ["finding", "visit"]  # newest first
     assert "需补充" in b.locator(f'li.team-record[data-record="{finding_id}"]').inner_text()
     assert serious_violations(b) == ""
 
