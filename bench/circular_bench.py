@@ -77,7 +77,8 @@ def make_circular(photos: list[str], findings: int) -> CircularDocument:
                                 f"{problem}，涉及{name}（办公室副主任）。"))
         rows.append([str(i + 1), unit, problem, name])
     body += [Block("h1", "二、处理意见"), Block("p", "对上述问题，由相关单位主要负责人对责任人进行提醒谈话。"),
-             Block("h1", "三、工作要求"), Block("p", "各单位要立行立改，于12月10日前书面报送整改情况。")]
+             Block("h1", "三、工作要求"),
+             Block("p", "（一）立行立改。各单位要于12月10日前书面报送整改情况。", lead="（一）立行立改。")]
     entries = [PhotoEntry(path, UNITS[i % len(UNITS)], f"2026年11月{18 + i % 3}日 {8 + i % 9}:{i % 60:02d}",
                           "办公楼三楼", PROBLEMS[i % len(PROBLEMS)]) for i, path in enumerate(photos)]
     return CircularDocument(

@@ -17,6 +17,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from .fonts import FontSet, shipped_source
+from .pdftext import draw_line
 from .typeset import Line, Style, break_lines, single_line
 
 MM = 72 / 25.4
@@ -334,14 +335,7 @@ def _draw(canvas: Canvas, op: tuple, page_h: float = PAGE_H) -> None:
     kind = op[0]
     if kind == "line":
         _, line, x, base, color, scale, _tag = op
-        text = canvas.beginText(x, page_h - base)
-        text.setFillColor(color)
-        text.setHorizScale(scale)  # Tz persists in the graphics state: always set it
-        for font, run, space in line.segments():
-            text.setFont(font, line.size)
-            text.setCharSpace(space)
-            text.textOut(run)
-        canvas.drawText(text)
+        draw_line(canvas, line, x, page_h - base, color, scale)  # Tz persists in the graphics state: always set
     elif kind == "rule":
         _, x1, x2, y, width, color = op
         canvas.setStrokeColor(color)
