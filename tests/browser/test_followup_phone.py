@@ -312,3 +312,10 @@ def test_stale_thumbnails_go_a_recheck_waits_for_its_visit_an_empty_one_is_dropp
     page.locator(f'button.recheck-row[data-finding="{fu["signed"]}"]').click()
     page.wait_for_selector("div.verdicts button.seg-not_rectified[aria-pressed=true]")
     assert "审核：已确认" in page.inner_text(".screen-head")
+
+    # A problem the assignments no longer list (the plan was changed): the screen says so, nothing breaks.
+    page.context.set_offline(True)
+    page.evaluate("async (id) => (await import('/static/field/model.js')).modify(id, (r) => {"
+                  " r.data.finding_id = '00000000-0000-4000-8000-000000000000'; })", made["recheck"])
+    page.wait_for_selector(".notice.warn:has-text('这个原问题已不在本次回访任务中')")
+    assert page.inner_text(".screen-head h1") == "复核" and page.locator("#next-recheck").count() == 0

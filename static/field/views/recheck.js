@@ -63,7 +63,7 @@ export async function render(root, { id }) {
   const back = visit ? `#/v/${visit.id}` : '#/';
   const d = recheck.data;
 
-  root.append(screenHead(back, h('div', h('h1', T.rk.title(index + 1)), h('p.muted.small.meta', visit ? visit.label : '',
+  root.append(screenHead(back, h('div', h('h1', problem ? T.rk.title(index + 1) : T.rk.record), h('p.muted.small.meta', visit ? visit.label : '',
     ' ', stateBadge(stateOf(recheck)), ' ', reviewBadge(recheck.review && recheck.review.status)))));
   serverMessage(root, recheck);
   if (problem) root.append(issued(problem), reported(problem.rectification || {}));
@@ -77,7 +77,7 @@ export async function render(root, { id }) {
       maxLength: 4000, oninput: (e) => patch(id, 'data.note', e.target.value, { quiet: true }).catch(fail) })),
     photosBlock(recheck, new Map(photos.map((p) => [p.sha256, p])), visit)));
 
-  const next = problems[index + 1];
+  const next = problem && problems[index + 1];
   root.append(h('div.bottom-actions', h('a.button.big.primary.wide', { href: back }, T.done),
     next && visit ? h('button.big.wide', { type: 'button', id: 'next-recheck', onclick: async () => {
       try {
