@@ -192,7 +192,20 @@ def test_a_followup_visit_offline_then_synced(followup_server, phone, tmp_path):
     page.click("div.verdicts button.seg-rectified")
     page.wait_for_selector("div.verdicts button.seg-rectified[aria-pressed=true]")
 
-    # Problem 2, next in the list: 反弹, with a note and a photo (through the findings' photo pipeline).
+    # Problem 2 opened and left untouched: ending the visit now warns of one problem not rechecked (the empty
+    # draft is no record left incomplete: it would be dropped).
+    page.click("a.button:has-text('完成')")
+    page.locator(f'button.recheck-row[data-finding="{fu["absent"]}"]').click()
+    page.wait_for_selector("div.verdicts button.seg-relapsed[aria-pressed=false]")
+    page.click("a.button:has-text('完成')")
+    page.click("#end-visit")
+    ask = page.inner_text("dialog.sheet")
+    assert "还有 1 个原问题未复核" in ask and "未填写情况描述" not in ask
+    page.click("dialog.sheet button:has-text('取消')")
+
+    # Problem 2, next after problem 1: 反弹, with a note and a photo (through the findings' photo pipeline).
+    page.locator(f'button.recheck-row[data-finding="{fu["signed"]}"]').click()
+    page.wait_for_selector("div.verdicts button.seg-rectified[aria-pressed=true]")
     page.click("#next-recheck")
     page.wait_for_selector("div.verdicts button.seg-relapsed[aria-pressed=false]")
     assert "综合股干部王某某不在岗" in page.inner_text("section.issued-problem")

@@ -130,7 +130,7 @@ async function finish(visit, groups, findings, unanswered, unchecked = 0) {
   const missingPhotos = findings.filter((f) => f.data.item_code && (items.get(f.data.item_code) || {}).photoRequired
     && !f.data.photos.length).length;
   if (missingPhotos) notes.push(T.needsPhoto(missingPhotos));
-  const held = findings.filter((f) => problems(f).length).length;
+  const held = findings.filter((f) => f.type !== 'recheck' && problems(f).length).length;  // rechecks: `unchecked`
   if (held) notes.push(T.incomplete(held));
   if (!(await confirm([T.endVisitConfirm, ...notes].join('\n'), { ok: T.endVisit }))) return;
   try {
