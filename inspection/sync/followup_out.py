@@ -18,11 +18,13 @@ from sqlalchemy.orm import aliased
 
 from ..core.schemas import Schema
 from ..extensions import db
+from ..campaigns.models import Target
 from ..findings.models import Finding, FindingPhoto
-from ..followup.models import FollowupPlan, FollowupProblem
+from ..followup.models import RECHECK_STATUSES, FollowupPlan, FollowupProblem, Recheck, RecheckPhoto
 from ..photos.models import Photo
 from ..photos.possession import standing
 from ..rectification.models import ITEM_STATUSES, RectificationEvidence, RectificationItem
+from .merge import iso
 
 
 class Prepared(fields.Nested):
@@ -69,6 +71,26 @@ class RectificationOutSchema(Schema):
     evidence = fields.List(fields.Nested(EvidenceOutSchema))
 
 
+class RecheckPhotoOutSchema(Schema):
+    """A photo of the team's recheck, as its synced data has it."""
+
+    sha256 = fields.String()
+    caption = fields.String()
+    taken_at = fields.String(allow_none=True, metadata={"description": "UTC ISO 8601, or null"})
+
+
+class TeamRecheckSchema(Schema):
+    """The team's latest recheck of the problem (from any phone): edit it rather than send a second one."""
+
+    id = fields.String()
+    version = fields.Integer(metadata={"description": "send as base_version with an edit"})
+    visit_id = fields.String()
+    verdict = fields.String()
+    note = fields.String()
+    status = fields.String(metadata={"enum": list(RECHECK_STATUSES)})
+    photos = fields.List(fields.Nested(RecheckPhotoOutSchema))
+
+
 class RecheckEntrySchema(Schema):
     """One earlier problem of a follow-up target: send a `recheck` record naming its `finding_id`."""
 
@@ -81,6 +103,8 @@ class RecheckEntrySchema(Schema):
     location = fields.String()
     photos = fields.List(fields.Nested(PhotoThumbSchema))
     rectification = fields.Nested(RectificationOutSchema)
+    recheck = fields.Nested(TeamRecheckSchema, allow_none=True, metadata={
+        "description": "the team's latest recheck of this problem, or null when none has reached the server"})
 
 
 def followup_options(campaign_ids) -> dict[int, dict]:
@@ -99,7 +123,8 @@ def rechecks_by_target(target_ids) -> dict[int, list[dict]]:
     connection = db.session.connection()
     listed = select(FollowupProblem.item_id).where(FollowupProblem.target_id.in_(sorted(target_ids)))
     rows = connection.execute(
-        select(FollowupProblem.target_id, FollowupProblem.finding_id, FollowupProblem.item_id, FollowupProblem.position,
+        select(FollowupProblem.id, FollowupProblem.target_id, FollowupProblem.finding_id, FollowupProblem.item_id,
+               FollowupProblem.position,
                RectificationItem.problem, RectificationItem.category, RectificationItem.status,
                RectificationItem.measures, RectificationItem.progress, RectificationItem.due_date,
                RectificationItem.closed_at, Finding.occurred_at, Finding.location)
@@ -125,10 +150,11 @@ def rechecks_by_target(target_ids) -> dict[int, list[dict]]:
                                                 .where(RectificationItem.id.in_(listed))), image, standing())
             .order_by(FindingPhoto.position, FindingPhoto.id)):
         photos.setdefault(finding_id, []).append((sha, caption))
+    team_rechecks = _team_rechecks(connection, target_ids)
     thumb = url_for("photos.file", sha256="SHA", variant="thumb").replace("SHA", "{}")
     out: dict[int, list[dict]] = {}
-    for (target_id, finding_id, item_id, position, problem, category, status, measures, progress, due_date,
-         closed_at, occurred_at, location) in rows:
+    for (problem_id, target_id, finding_id, item_id, position, problem, category, status, measures, progress,
+         due_date, closed_at, occurred_at, location) in rows:
         out.setdefault(target_id, []).append({
             "finding_id": str(finding_id), "item_id": item_id, "position": position, "description": problem,
             "category": category, "occurred_at": _iso(occurred_at), "location": location,
@@ -140,8 +166,33 @@ def rechecks_by_target(target_ids) -> dict[int, list[dict]]:
                 "evidence": [{"kind": kind, "sha256": sha, "filename": filename,
                               "thumbnail": thumb.format(sha) if stored else None}
                              for kind, sha, filename, stored in evidence.get(item_id, ())]},
+            "recheck": team_rechecks.get(problem_id),
         })
     return out
+
+
+def _team_rechecks(connection, target_ids) -> dict[int, dict]:
+    """Return, per problem of these targets, the latest recheck of the target's team (JSON-ready)."""
+    rows = connection.execute(
+        select(Recheck.problem_id, Recheck.id, Recheck.version, Recheck.visit_ref, Recheck.verdict, Recheck.note,
+               Recheck.status)
+        .join(FollowupProblem, FollowupProblem.id == Recheck.problem_id)
+        .join(Target, Target.id == FollowupProblem.target_id)
+        .where(FollowupProblem.target_id.in_(sorted(target_ids)), Recheck.team_id == Target.team_id)
+        .order_by(Recheck.created_at, Recheck.id)).all()
+    latest = {problem_id: {"id": str(ident), "version": version, "visit_id": str(visit), "verdict": verdict,
+                           "note": note, "status": status, "photos": []}
+              for problem_id, ident, version, visit, verdict, note, status in rows}
+    by_id = {entry["id"]: entry for entry in latest.values()}
+    if by_id:
+        for recheck_id, sha, caption, taken_at in connection.execute(
+                select(RecheckPhoto.recheck_id, RecheckPhoto.sha256, RecheckPhoto.caption, RecheckPhoto.taken_at)
+                .where(RecheckPhoto.recheck_id.in_([ident for _, ident, *_ in rows]))
+                .order_by(RecheckPhoto.position, RecheckPhoto.id)):
+            if str(recheck_id) in by_id:
+                by_id[str(recheck_id)]["photos"].append({"sha256": sha, "caption": caption,
+                                                         "taken_at": iso(taken_at)})
+    return latest
 
 
 def _iso(value) -> str | None:

@@ -2,6 +2,8 @@
 the team may fetch, and no one else gains a photo."""
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import event
 
@@ -10,7 +12,8 @@ from inspection.extensions import db
 from inspection.findings.models import FindingPhoto
 from inspection.followup.models import FollowupProblem
 
-from .followup_fixtures import make_followup_world, store_photo
+from ..records import push, statuses, visit_record
+from .followup_fixtures import make_followup_world, recheck_record, store_photo
 
 
 @pytest.fixture
@@ -48,9 +51,29 @@ def test_a_followup_target_lists_its_problems_as_the_contract_says(client, world
             "due_date": "2026-12-16", "closed_at": "2026-12-15T02:00:00+00:00",
             "evidence": [{"kind": "photo", "sha256": fu.evidence_photo, "filename": "公示照片.jpg",
                           "thumbnail": f"/photos/{fu.evidence_photo}/thumb"},
-                         {"kind": "pdf", "sha256": "ab" * 32, "filename": "整改报告.pdf", "thumbnail": None}]}}
+                         {"kind": "pdf", "sha256": "ab" * 32, "filename": "整改报告.pdf", "thumbnail": None}]},
+        "recheck": None}
     assert first["rechecks"][1]["rectification"]["status"] == "pending"
     assert first["rechecks"][1]["rectification"]["closed_at"] is None
+
+
+def test_each_problem_carries_the_teams_latest_recheck_for_any_phone_of_the_team(client, world, fu, token_for):
+    h3 = token_for("inspector3")
+    vid, first, latest = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    finding_id = fu.problems[0][1].finding_id
+    photo = {"sha256": "c" * 64, "caption": "复核照片", "taken_at": "2026-11-30T10:00:00+08:00"}
+    assert statuses(push(client, h3, [visit_record(fu.targets[0], visit_id=vid),
+                                      recheck_record(vid, finding_id, recheck_id=first, verdict="rectified")])) == [
+        "created", "created"]
+    assert statuses(push(client, h3, [recheck_record(vid, finding_id, recheck_id=latest, photos=[photo])])) == [
+        "created"]
+    [campaign] = _bootstrap(client, h3)["campaigns"]
+    entries = campaign["targets"][0]["rechecks"]
+    assert entries[0]["recheck"] is None
+    assert entries[1]["recheck"] == {"id": str(latest), "version": 1, "visit_id": str(vid),
+                                     "verdict": "not_rectified", "note": "签到册仍有代签痕迹", "status": "submitted",
+                                     "photos": [{"sha256": "c" * 64, "caption": "复核照片",
+                                                 "taken_at": "2026-11-30T02:00:00+00:00"}]}
 
 
 def test_an_ordinary_campaign_says_so_and_its_targets_have_no_rechecks(client, fu, token_for):
