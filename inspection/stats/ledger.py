@@ -12,7 +12,7 @@ Names (campaigns, units, teams, items, reviewers) come from small tables read on
 them (`type_coerce(..., String)`): converting every value through SQLAlchemy's Uuid and DateTime types
 cost a third of the export's time, and the ledger only prints them. Memory stays flat however many rows.
 `write_ledger_xlsx` and `csv_chunks` turn the rows into an XLSX workbook (title and secrecy notice above
-the header, a statistics sheet, 照片链接 as hyperlinks into the app, which still checks who may see each
+the header, a statistics sheet, 照片数 and 音视频数 counted apart, 照片链接 as hyperlinks into the app, which still checks who may see each
 photo) or a UTF-8 CSV with BOM that is a plain table: its first line is the header row, as every CSV
 reader expects. Text is passed through `clean_text` on the way out (rows stored before input was
 checked may hold control characters that XML, Excel and browsers refuse).
@@ -33,6 +33,7 @@ from ..core.csvstream import csv_chunks as stream_csv
 from ..core.dates import CST
 from ..extensions import db
 from ..findings.models import CADRE_LEVELS, FINDING_STATUSES, SEVERITIES, Finding, FindingPhoto, InvolvedPerson
+from ..photos.models import Photo
 from ..units.models import Unit
 from .filters import FindingFilter, finding_conditions
 from .queries import Share, Statistics
@@ -48,7 +49,7 @@ COLUMNS = [
     Column("问题类别", 14), Column("检查事项", 28, "wrap"), Column("问题描述", 48, "wrap"),
     Column("涉及人员", 28, "wrap"), Column("干部层级", 16, "wrap"), Column("严重程度", 9), Column("状态", 9),
     Column("审核人", 10), Column("审核时间", 17, "datetime"), Column("审核意见", 24, "wrap"),
-    Column("照片数", 7, "int"), Column("照片链接", 40, "link"), Column("问题编号", 38),
+    Column("照片数", 7, "int"), Column("音视频数", 8, "int"), Column("照片链接", 40, "link"), Column("问题编号", 38),
 ]
 
 
@@ -70,7 +71,8 @@ def ledger_query(flt: FindingFilter):
     """Select the ledger's columns of the filtered findings, persons and photos as JSON, in time order."""
     persons = _json_rows(InvolvedPerson.position, InvolvedPerson.name, InvolvedPerson.post, InvolvedPerson.cadre_level,
                          finding_column=InvolvedPerson.finding_id)
-    photos = _json_rows(FindingPhoto.position, FindingPhoto.sha256, finding_column=FindingPhoto.finding_id)
+    mime = select(Photo.mime).where(Photo.sha256 == FindingPhoto.sha256).scalar_subquery()  # None until it arrives
+    photos = _json_rows(FindingPhoto.position, FindingPhoto.sha256, mime, finding_column=FindingPhoto.finding_id)
     return (select(_raw(Finding.id), Finding.campaign_id, Finding.unit_id, Finding.team_id, _raw(Finding.occurred_at),
                    Finding.location, Finding.category, Finding.item_id, Finding.description, Finding.severity,
                    Finding.status, Finding.reviewed_by_id, _raw(Finding.reviewed_at), Finding.review_note,
@@ -152,13 +154,20 @@ def ledger_rows(flt: FindingFilter, *, photo_url: Callable[[str], str], batch: i
              reviewer, reviewed_at, note, persons, photos) in page:
             number += 1
             people_text, levels = _persons_text(_unfold(persons))
-            shas = [row[0] for row in _unfold(photos)]
+            media = _unfold(photos)
+            recordings = sum(1 for _, mime in media if _is_recording(mime))
+            shas = [sha for sha, _ in media]
             yield [number, campaigns.get(campaign), units.get(unit), teams.get(team), _moment(occurred),
                    clean_text(location), clean_text(category), items.get(item, ""), clean_text(description),
                    people_text, levels, clean_text(SEVERITIES.get(severity, severity)),
                    clean_text(FINDING_STATUSES.get(status, status)),
-                   reviewers.get(reviewer), _moment(reviewed_at), clean_text(note), len(shas),
-                   "\n".join(photo_url(sha) for sha in shas), _uuid_text(fid)]
+                   reviewers.get(reviewer), _moment(reviewed_at), clean_text(note), len(shas) - recordings,
+                   recordings, "\n".join(photo_url(sha) for sha in shas), _uuid_text(fid)]
+
+
+def _is_recording(mime: str | None) -> bool:
+    """Tell whether a stored file is a video or a sound recording (one not yet arrived counts as a photo)."""
+    return bool(mime) and mime.startswith(("video/", "audio/"))
 
 
 def _share_rows(section: str, rows: list[Share], unit: str) -> list[list]:
@@ -184,7 +193,7 @@ def statistics_sheet(stats: Statistics, paragraph: str, scope_text: str) -> Shee
                  header_text="内部资料 注意保密", footer_text="未经审核批准不得外传")
 
 
-PHOTOS, FINDING_ID = 17, 18  # positions of 照片链接 and 问题编号 in COLUMNS
+PHOTOS, FINDING_ID = 18, 19  # positions of 照片链接 and 问题编号 in COLUMNS
 
 
 def _linked(rows: Iterator[list], finding_url: Callable[[str], str] | None) -> Iterator[list]:

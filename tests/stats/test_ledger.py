@@ -54,13 +54,13 @@ def test_xlsx_export(client, auth, world, county):
     assert [c.value for c in sheet[3]] == [c.header for c in COLUMNS]
     body = list(sheet.iter_rows(min_row=4, values_only=True))
     assert len(body) == 8 and [r[0] for r in body] == list(range(1, 9))
-    row = next(r for r in body if r[18] == str(county["confirmed"][0].id))
+    row = next(r for r in body if r[19] == str(county["confirmed"][0].id))
     assert row[1] == world.campaign.title and row[2] == "示例县教育和体育局" and row[3] == "第一暗访组"
     assert row[4] == datetime(2026, 11, 20, 9, 30)  # a real date, China Standard Time
     assert row[8] == "=HYPERLINK(\"http://evil\")" and sheet.cell(row=4 + body.index(row), column=9).data_type == "s"
     assert row[9] == "张一（科员，一般干部）；张二（科员，一般干部）" and row[10] == "一般干部"
     assert row[12] == "已确认" and row[16] == 1
-    assert row[17] == f"http://localhost/photos/{hashlib.sha256(b'x').hexdigest()}/display"
+    assert row[18] == f"http://localhost/photos/{hashlib.sha256(b'x').hexdigest()}/display"
     assert sheet.column_dimensions["I"].width == 48
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "ledger.exported"))
     assert event.after["rows"] == 8 and event.after["format"] == "xlsx"
@@ -84,7 +84,7 @@ def test_csv_export_has_a_bom_and_quotes_formulas(client, auth, world, county):
     assert lines[0] == [c.header for c in COLUMNS]  # a plain table: the first line is its header
     assert len(lines) == 1 + 8
     assert next(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))["问题编号"]  # any CSV reader finds the columns
-    first = next(r for r in lines[1:] if r[18] == str(county["confirmed"][0].id))
+    first = next(r for r in lines[1:] if r[19] == str(county["confirmed"][0].id))
     assert first[4] == "2026-11-20 09:30" and first[8] == "'=HYPERLINK(\"http://evil\")"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "ledger.exported"))
     assert event.after == {"format": "csv", "filters": {"status": "confirmed"}, "rows": 8}

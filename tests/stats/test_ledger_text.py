@@ -63,11 +63,11 @@ def test_csv_keeps_every_column_in_place(client, auth, dirty):
     _no_controls(text.replace("\r\n", "").replace("\n", ""))
     lines = list(csv.reader(io.StringIO(text)))
     assert lines[0][0] == "序号"  # header first: the title and notice are the XLSX's
-    rows = {r[18]: r for r in lines[1:]}
+    rows = {r[19]: r for r in lines[1:]}
     row = rows[str(finding.id)]
     assert row[5] == "二楼办公室" and row[8] == "9:30综合股干部不在岗[31m\n电话核实"
     assert row[9] == CLEAN_PERSONS and row[10] == "正科级干部、一般干部、其他人员"
-    assert row[15] == "属实" and row[16] == "1" and row[17].endswith(f"/photos/{SHA}/display")
+    assert row[15] == "属实" and row[16] == "1" and row[18].endswith(f"/photos/{SHA}/display")
     assert rows[str(other.id)][9] == "赵六（科员，一般干部）" and rows[str(other.id)][16] == "0"
 
 
@@ -79,7 +79,7 @@ def test_xlsx_opens_and_keeps_every_column_in_place(client, auth, world, dirty):
     book = load_workbook(io.BytesIO(response.get_data()))
     sheet = book["问题台账"]
     assert "2026年第三批明察暗访" in sheet["A1"].value
-    row = next(r for r in sheet.iter_rows(min_row=4, values_only=True) if r[18] == str(finding.id))
+    row = next(r for r in sheet.iter_rows(min_row=4, values_only=True) if r[19] == str(finding.id))
     assert row[1] == "2026年第三批明察暗访" and row[5] == "二楼办公室"
     assert row[8] == "9:30综合股干部不在岗[31m\n电话核实" and row[9] == CLEAN_PERSONS
     assert row[15] == "属实" and row[16] == 1
