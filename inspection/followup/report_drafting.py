@@ -111,6 +111,11 @@ def _clause(text: str) -> str:
     return " ".join(text.split()).rstrip("。；;.")
 
 
+def _quoted(text: str) -> str:
+    """Quote a clause as GB/T 15834 nests quotes: double outside, the clause's own double quotes made single."""
+    return "“" + _clause(text).replace("“", "‘").replace("”", "’") + "”"
+
+
 def period_cn(start: date | None, end: date | None) -> str:
     """Write when the follow-up ran: 2027年1月11日, 2027年1月11日至1月15日, or 近期."""
     if start and end and start == end:
@@ -184,9 +189,9 @@ def good_text(facts: ReportFacts) -> str:
 def recheck_sentence(fact: RecheckFact) -> str:
     """Describe one named problem: as issued, what the unit claimed, what the team saw and when, what follows."""
     doc = f"{fact.doc_number}通报的" if fact.doc_number else "通报的"
-    head = f"{doc}“{_clause(fact.problem)}”问题"
+    head = f"{doc}{_quoted(fact.problem)}问题"
     if fact.claimed:
-        head += f"，单位报称“{_clause(fact.claimed)}”" + ("，并已销号" if fact.decision == "reopened" else "")
+        head += f"，单位报称{_quoted(fact.claimed)}" + ("，并已销号" if fact.decision == "reopened" else "")
     elif fact.decision == "reopened":
         head += "，已整改销号"
     when = f"{month_day_cn(fact.checked_on)}，" if fact.checked_on else ""

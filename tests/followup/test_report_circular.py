@@ -16,7 +16,7 @@ from inspection.core.dates import today_cst
 from inspection.extensions import db
 from inspection.followup.report_circular import create_report_circular, default_title
 from inspection.followup.report_drafting import (ReportFacts, RecheckFact, UnitFact, draft_report, overall_text,
-                                                 problems_text, verdict_sentence)
+                                                 problems_text, recheck_sentence, verdict_sentence)
 from inspection.outcomes.models import Outcome
 from inspection.pdf.typeset import SQUEEZABLE
 from inspection.rectification.deadlines import ColourRule
@@ -321,3 +321,12 @@ def test_the_issued_pdf_passes_the_circular_geometry_and_font_checks(app, world,
     assert "整改成效较好的单位" in text and world.units[1].name in text and "草稿" not in text
     png = pt.render(path, tmp_path, dpi=60, first=1, last=1)
     assert png and png[0].stat().st_size > 10_000
+
+
+def test_quotes_inside_a_quoted_problem_become_single_quotes():
+    fact = RecheckFact(unit="甲单位", verdict="relapsed", checked_on=date(2027, 1, 12), note="2人不在岗",
+                       problem="1名工作人员不在岗，电话联系称“在外开会”。", doc_number="示纪办通〔2026〕1号",
+                       claimed="已对“空岗”问题进行通报", decision="noted")
+    text = recheck_sentence(fact)
+    assert "“1名工作人员不在岗，电话联系称‘在外开会’”问题" in text
+    assert "单位报称“已对‘空岗’问题进行通报”" in text
