@@ -127,7 +127,7 @@ async function nextBatch(force) {
   // A recheck goes after its visit, or with it (visits sort first, so a batch's prefix keeps both).
   const visitsOut = new Set(all.filter((r) => r.type === 'visit' && (r.base_version != null || pending.includes(r)))
     .map((r) => r.id));
-  pending = pending.filter((r) => r.type !== 'recheck' || visitsOut.has(r.visit_id));
+  pending = pending.filter((r) => r.type !== 'recheck' || r.base_version != null || visitsOut.has(r.visit_id));
   if (!pending.length) return null;
   const alone = pending.find((r) => r.solo || r.attention);  // from a split batch: one record per batch
   let chosen = alone ? [alone]

@@ -332,3 +332,46 @@ def test_stale_thumbnails_go_a_recheck_waits_for_its_visit_an_empty_one_is_dropp
                   " r.data.finding_id = '00000000-0000-4000-8000-000000000000'; })", made["recheck"])
     page.wait_for_selector(".notice.warn:has-text('这个原问题已不在本次回访任务中')")
     assert page.inner_text(".screen-head h1") == "复核" and page.locator("#next-recheck").count() == 0
+
+
+RECHECK_ON_A = """async () => {
+  const model = await import('/static/field/model.js');
+  const rk = await import('/static/field/rechecks.js');
+  const boot = await (await import('/static/field/bootstrap.js')).current();
+  const campaign = boot.campaigns.find((c) => c.kind === 'followup');
+  const target = campaign.targets[0];
+  const visit = await model.startVisit(target, { campaignId: campaign.id, label: target.label });
+  const recheck = await rk.recheckFor(visit, target.rechecks[0].finding_id);
+  await model.patch(recheck.id, 'data.verdict', 'not_rectified');
+  await model.patch(recheck.id, 'data.note', '签到册仍有代签');
+  await model.endVisit(visit.id);
+  await (await import('/static/field/sync.js')).syncNow({ manual: true });
+  return { visit: visit.id, recheck: recheck.id };
+}"""
+
+
+def test_a_phone_signed_in_again_edits_the_teams_recheck_instead_of_sending_a_second(followup_server, phone):
+    fu = followup_server.followup
+    a = phone(followup_server).new_page()
+    sign_in(a, "inspector3")
+    sent = a.evaluate(RECHECK_ON_A)
+    wait_synced(a)
+
+    b = phone(followup_server).new_page()  # a fresh phone (or this one after signing out and in again)
+    sign_in(b, "inspector3")
+    target_row(b, fu["target"]).locator("button, a.button").first.click()
+    row = b.locator(f'button.recheck-row[data-finding="{fu["signed"]}"]')
+    row.wait_for()
+    assert "未整改" in row.inner_text()  # the team's verdict on the server
+    row.click()
+    b.wait_for_selector("div.verdicts button.seg-not_rectified[aria-pressed=true]")
+    assert b.input_value("textarea[name=note]") == "签到册仍有代签"
+    assert b.evaluate("location.hash").split("/")[-1] == sent["recheck"]  # the same record, not a second one
+    b.click("div.verdicts button.seg-relapsed")
+    b.wait_for_selector("div.verdicts button.seg-relapsed[aria-pressed=true]")
+    b.click("a.button:has-text('完成')")
+    end_visit(b)
+    wait_synced(b)
+    with followup_server.app.app_context():
+        rows = db.session.scalars(select(Recheck).where(Recheck.finding_id == uuid.UUID(fu["signed"]))).all()
+        assert [(str(r.id), r.verdict, str(r.visit_id)) for r in rows] == [(sent["recheck"], "relapsed", sent["visit"])]

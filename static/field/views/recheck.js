@@ -17,7 +17,7 @@ let thumbUrls = [];
 /** How many of a follow-up target's problems have no verdict yet in this visit. */
 export function uncheckedCount(target, records) {
   const problems = (target && target.rechecks) || [];
-  return problems.filter((p) => !(recheckOf(records, p.finding_id) || { data: {} }).data.verdict).length;
+  return problems.filter((p) => !(recheckOf(records, p.finding_id) || { data: p.recheck || {} }).data.verdict).length;
 }
 
 const statusKind = (status) => (status === 'closed' ? 'ok' : status === 'returned' ? 'bad' : 'warn');
@@ -28,14 +28,14 @@ export function rechecksSection(visit, target, records) {
   const done = problems.length - uncheckedCount(target, records);
   const open = async (problem) => {
     try {
-      const recheck = await recheckFor(visit, problem.finding_id);
+      const recheck = await recheckFor(visit, problem.finding_id, problem.recheck);
       location.hash = `#/recheck/${recheck.id}`;
     } catch (error) { fail(error); }
   };
   return h('section.rechecks', h('h2', T.rk.section(done, problems.length)), h('p.muted.small', T.rk.hint),
     problems.map((problem, index) => {
       const recheck = recheckOf(records, problem.finding_id);
-      const verdict = recheck && recheck.data.verdict;
+      const verdict = recheck ? recheck.data.verdict : problem.recheck && problem.recheck.verdict;  // a teammate's
       const r = problem.rectification || {};
       return h('button.card.recheck-row', { type: 'button', dataset: { finding: problem.finding_id },
         onclick: () => open(problem) },
@@ -81,7 +81,7 @@ export async function render(root, { id }) {
   root.append(h('div.bottom-actions', h('a.button.big.primary.wide', { href: back }, T.done),
     next && visit ? h('button.big.wide', { type: 'button', id: 'next-recheck', onclick: async () => {
       try {
-        location.hash = `#/recheck/${(await recheckFor(visit, next.finding_id)).id}`;
+        location.hash = `#/recheck/${(await recheckFor(visit, next.finding_id, next.recheck)).id}`;
       } catch (error) { fail(error); }
     } }, `${T.rk.title(index + 2)} ›`) : null,
     h('p.muted.small.center', T.savedLocal)));
