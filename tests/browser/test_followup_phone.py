@@ -207,7 +207,7 @@ def test_a_followup_visit_offline_then_synced(followup_server, phone, tmp_path):
     page.locator(f'button.recheck-row[data-finding="{fu["signed"]}"]').click()
     page.wait_for_selector("div.verdicts button.seg-rectified[aria-pressed=true]")
     page.click("#next-recheck")
-    page.wait_for_selector("div.verdicts button.seg-relapsed[aria-pressed=false]")
+    page.wait_for_selector(".screen-head h1:has-text('原问题 2')")
     assert "综合股干部王某某不在岗" in page.inner_text("section.issued-problem")
     page.click("div.verdicts button.seg-relapsed")
     page.wait_for_selector("div.verdicts button.seg-relapsed[aria-pressed=true]")
