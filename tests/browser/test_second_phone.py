@@ -128,7 +128,13 @@ def test_a_teammates_fresh_phone_answers_a_returned_finding(crash_server, phone,
     b.click("#send-reply")
     _answered(b, finding_id, reply_only=True)
     b.evaluate("location.hash = '#/r'")
-    b.locator(f'section.returned li[data-finding="{finding_id}"] .badge.ok').wait_for()  # 已回复
+    # 已回复 on its row, or, once the phone has refreshed its assignments (the answer moved the finding back to
+    # 待审核), no longer listed as returned and shown as 待审核 among the team's records.
+    b.wait_for_function(f"""() => {{
+      const row = document.querySelector('section.returned li[data-finding="{finding_id}"]');
+      const team = document.querySelector('li.team-record[data-record="{finding_id}"]');
+      return row ? !!row.querySelector('.badge.ok') : !!(team && team.textContent.includes('待审核'));
+    }}""")
     b.evaluate("location.hash = '#/'")
     b.wait_for_selector("h2:has-text('我的任务')")
     assert b.locator("#returned-link").count() == 0  # answered: home no longer asks
