@@ -48,6 +48,16 @@ def test_the_recheck_page_shows_the_unit_report_beside_the_team_recheck(auth, cl
     assert 'name="csrf_token"' in body and 'name="item_version"' in body
 
 
+def test_a_reopening_confirmation_while_the_followup_is_active_warns_the_unit_would_learn_of_it(auth, client, desk):
+    auth.login("reviewer")
+    assert 'id="still-active"' in _page(client, desk["relapsed"])  # closed item: confirming reopens it
+    assert 'id="still-active"' in _page(client, desk["open"])  # open item: flagged 纸上整改, which the unit sees
+    assert 'id="still-active"' not in _page(client, desk["other"])  # 已整改 on an open item: nothing changes
+    desk["campaign"].status = "closed"
+    db.session.commit()
+    assert 'id="still-active"' not in _page(client, desk["relapsed"])
+
+
 def test_confirming_reopens_the_item_and_the_liaison_sees_the_flag_and_new_due_date(auth, client, desk):
     recheck, item = desk["relapsed"], desk["item"]
     auth.login("reviewer")
