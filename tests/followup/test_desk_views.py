@@ -197,6 +197,11 @@ def test_the_results_page_counts_confirmed_defects(auth, client, desk):
     assert '<b data-count="reopened">1</b>' in body and '<b data-verdict="relapsed">1</b>' in body
     assert '<b data-count="defect-share">100%</b>' in body
     assert "教体局" in body or "示例县教育和体育局" in body
+    assert "/followup/report-circulars#campaign-" in body  # the reviewer drafts the 整改情况通报 from here
+    auth.logout()
+    auth.login("coordinator")  # reads the results, drafts no circular
+    body = client.get(f"/followup/{desk['campaign'].id}/results").get_data(as_text=True)
+    assert "复核结果" in body and "起草整改情况通报" not in body
 
 
 def test_a_conflict_is_shown_and_settled_on_the_page_before_confirming(auth, client, desk):
