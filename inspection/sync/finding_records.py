@@ -21,7 +21,7 @@ from .changes import emit_finding_change
 from .context import ApplyContext, Outcome, Place, RecordRejected, forbidden, invalid
 from .merge import base_data, bump, conflict_entry, flatten, iso, merge, unflatten
 from .schemas import FindingDataSchema
-from .versions import finding_data, latest_data, persons_data, photos_data
+from .versions import dedupe_photos, finding_data, latest_data, persons_data, photos_data
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def _normalise(ctx: ApplyContext, data: dict, place: Place | None, current_code:
     if "persons" in data:
         out["persons"] = persons_data(data["persons"])
     if "photos" in data:
-        out["photos"] = photos_data(_dedupe(data["photos"]))
+        out["photos"] = photos_data(dedupe_photos(data["photos"]))
     if "item_code" in data or "category" in data:
         code = data["item_code"] if "item_code" in data else current_code
         _, code, category = _classify(ctx, place, code, data.get("category"))
@@ -102,7 +102,7 @@ def _create(ctx: ApplyContext, finding_id: uuid.UUID, raw) -> Outcome:
     if place is None and not ctx.writable:
         raise forbidden("visit_id", "您当前没有进行中的检查任务，不能提交问题")
     item_id, code, category = _classify(ctx, place, data["item_code"], data["category"])
-    photos = _dedupe(data["photos"])
+    photos = dedupe_photos(data["photos"])
     synced = {
         "visit_id": str(visit_ref), "item_code": code, "category": category or "",
         "description": data["description"], "occurred_at": iso(data["occurred_at"]),
@@ -129,16 +129,6 @@ def _create(ctx: ApplyContext, finding_id: uuid.UUID, raw) -> Outcome:
     ctx.created["finding"].append(str(finding_id))  # audited once for the batch, see applier
     ctx.mark_created(Finding, finding_id)
     return Outcome("created", 1, photos=[p["sha256"] for p in photos])
-
-
-def _dedupe(photos: list[dict]) -> list[dict]:
-    """Drop repeated hashes from a photo list, keeping the first."""
-    seen, out = set(), []
-    for photo in photos:
-        if photo["sha256"] not in seen:
-            seen.add(photo["sha256"])
-            out.append(photo)
-    return out
 
 
 def _update(ctx: ApplyContext, finding: Finding, base_version: int | None, raw) -> Outcome:

@@ -26,7 +26,7 @@ from .changes import emit_recheck_change
 from .context import ApplyContext, Outcome, Place, Problem, RecordRejected, forbidden, invalid
 from .merge import base_data, bump, conflict_entry, flatten, merge, unflatten
 from .schemas import RecheckDataSchema
-from .versions import photos_data, recheck_data
+from .versions import dedupe_photos, photos_data, recheck_data
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def _create(ctx: ApplyContext, recheck_id: uuid.UUID, raw) -> Outcome:
     data = load_recheck_data(raw, partial=False)
     visit_ref, finding_id = data["visit_id"], data["finding_id"]
     place, problem = _resolve(ctx, visit_ref, finding_id)
-    photos = _dedupe(data["photos"])
+    photos = dedupe_photos(data["photos"])
     synced = {"visit_id": str(visit_ref), "finding_id": str(finding_id), "verdict": data["verdict"],
               "note": data["note"], "photos": photos_data(photos)}
     versions = dict.fromkeys(_SCALAR_FIELDS, 1)
@@ -118,16 +118,6 @@ def _place_on(recheck: Recheck, problem: Problem | None) -> None:
         recheck.unit_id, recheck.team_id = problem.unit_id, problem.team_id
 
 
-def _dedupe(photos: list[dict]) -> list[dict]:
-    """Drop repeated hashes from a photo list, keeping the first."""
-    seen, out = set(), []
-    for photo in photos:
-        if photo["sha256"] not in seen:
-            seen.add(photo["sha256"])
-            out.append(photo)
-    return out
-
-
 def _update(ctx: ApplyContext, recheck: Recheck, base_version: int | None, raw) -> Outcome:
     """Merge a phone's edit: apply what only the phone changed, keep both values where both did."""
     data = load_recheck_data(raw, partial=True)
@@ -144,7 +134,7 @@ def _update(ctx: ApplyContext, recheck: Recheck, base_version: int | None, raw) 
     incoming = {name: str(data[name]) for name in ("visit_id", "finding_id") if name in data}
     incoming.update({name: data[name] for name in ("verdict", "note") if name in data})
     if "photos" in data:
-        incoming["photos"] = photos_data(_dedupe(data["photos"]))
+        incoming["photos"] = photos_data(dedupe_photos(data["photos"]))
     base_version = min(base_version or 1, recheck.version)
     result = merge(current, incoming, field_versions=recheck.field_versions or {}, base_version=base_version,
                    base=base_data("recheck", recheck, base_version), locked=recheck.status in LOCKED_STATUSES,

@@ -118,3 +118,13 @@ def visit_data(visit: Visit, codes: dict[int, str]) -> dict:
         "answers": sorted(({"item_code": codes[a.item_id], "result": a.result, "note": a.note}
                            for a in visit.answers), key=lambda a: a["item_code"]),
     }
+
+
+def dedupe_photos(photos: list[dict]) -> list[dict]:
+    """Drop repeated hashes from a phone's photo list, keeping the first (findings and rechecks alike)."""
+    seen, out = set(), []
+    for photo in photos:
+        if photo["sha256"] not in seen:
+            seen.add(photo["sha256"])
+            out.append(photo)
+    return out
