@@ -9,7 +9,7 @@ shift a column (an earlier version joined them with U+001E/U+001F and split them
 holding U+001E made every ledger answer 500). Each item carries its position, so the order is restored
 in Python whatever order the database aggregated them in.
 Names (campaigns, units, teams, items, reviewers) come from small tables read once. Ids and times are read as the driver returns
-them (`type_coerce(..., String)`): converting every value through SQLAlchemy's Uuid and DateTime types
+them (core/rawsql.py): converting every value through SQLAlchemy's Uuid and DateTime types
 cost a third of the export's time, and the ledger only prints them. Memory stays flat however many rows.
 `write_ledger_xlsx` and `csv_chunks` turn the rows into an XLSX workbook (title and secrecy notice above
 the header, a statistics sheet, 照片数 and 音视频数 counted apart, 照片链接 as hyperlinks into the app, which still checks who may see each
@@ -20,16 +20,16 @@ checked may hold control characters that XML, Excel and browsers refuse).
 from __future__ import annotations
 
 import json
-import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import IO, Callable, Iterator
 
-from sqlalchemy import String, func, select, tuple_, type_coerce
+from sqlalchemy import func, select, tuple_
 
 from ..auth.models import User
 from ..campaigns.models import Campaign, Team
 from ..checklists.models import ChecklistItem
 from ..core.csvstream import csv_chunks as stream_csv
+from ..core.rawsql import raw, raw_moment, raw_uuid, raw_uuid_text
 from ..core.dates import CST
 from ..extensions import db
 from ..findings.models import CADRE_LEVELS, FINDING_STATUSES, SEVERITIES, Finding, FindingPhoto, InvolvedPerson
@@ -53,11 +53,6 @@ COLUMNS = [
 ]
 
 
-def _raw(column):
-    """Select a column as the database driver returns it, without SQLAlchemy's per-value conversion."""
-    return type_coerce(column, String)
-
-
 def _json_rows(*columns, finding_column):
     """Select a finding's detail rows as one JSON array of arrays (escaped by the database, so any text is safe)."""
     if db.engine.dialect.name == "postgresql":
@@ -73,9 +68,9 @@ def ledger_query(flt: FindingFilter):
                          finding_column=InvolvedPerson.finding_id)
     mime = select(Photo.mime).where(Photo.sha256 == FindingPhoto.sha256).scalar_subquery()  # None until it arrives
     photos = _json_rows(FindingPhoto.position, FindingPhoto.sha256, mime, finding_column=FindingPhoto.finding_id)
-    return (select(_raw(Finding.id), Finding.campaign_id, Finding.unit_id, Finding.team_id, _raw(Finding.occurred_at),
+    return (select(raw(Finding.id), Finding.campaign_id, Finding.unit_id, Finding.team_id, raw(Finding.occurred_at),
                    Finding.location, Finding.category, Finding.item_id, Finding.description, Finding.severity,
-                   Finding.status, Finding.reviewed_by_id, _raw(Finding.reviewed_at), Finding.review_note,
+                   Finding.status, Finding.reviewed_by_id, raw(Finding.reviewed_at), Finding.review_note,
                    persons, photos)
             .where(*finding_conditions(flt)))
 
@@ -102,20 +97,6 @@ def _labels() -> tuple[dict, ...]:
             names(select(User.id, reviewer).where(User.id.in_(select(Finding.reviewed_by_id).distinct()))))
 
 
-def _moment(raw) -> datetime | None:
-    """Turn a stored time (SQLite: UTC text; PostgreSQL: an aware datetime) into an aware UTC datetime."""
-    if raw is None or isinstance(raw, datetime):
-        return raw
-    return datetime.fromisoformat(raw).replace(tzinfo=UTC)
-
-
-def _uuid_text(raw) -> str:
-    """Write a stored id in the usual 8-4-4-4-12 form (SQLite keeps 32 hex digits)."""
-    if isinstance(raw, str) and len(raw) == 32:
-        return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
-    return str(raw)
-
-
 def _persons_text(people) -> tuple[str, str]:
     """Write persons as "张某（科员，一般干部）；…" and their distinct levels in rank order."""
     text = "；".join(f"{name}（{post + '，' if post else ''}{CADRE_LEVELS.get(level, level)}）"
@@ -132,17 +113,12 @@ def _pages(flt: FindingFilter, batch: int) -> Iterator[list]:
     after = None
     while rows := db.session.execute(undated if after is None else undated.where(Finding.id > after)).all():
         yield rows
-        after = _uuid(rows[-1][0])
+        after = raw_uuid(rows[-1][0])
     after = None
     while rows := db.session.execute(dated if after is None else dated.where(
             tuple_(Finding.occurred_at, Finding.id) > tuple_(*after))).all():
         yield rows
-        after = (_moment(rows[-1][4]), _uuid(rows[-1][0]))
-
-
-def _uuid(raw) -> uuid.UUID:
-    """Turn a stored id as the driver returns it (SQLite: 32 hex digits) into a UUID."""
-    return raw if isinstance(raw, uuid.UUID) else uuid.UUID(raw)
+        after = (raw_moment(rows[-1][4]), raw_uuid(rows[-1][0]))
 
 
 def ledger_rows(flt: FindingFilter, *, photo_url: Callable[[str], str], batch: int = BATCH) -> Iterator[list]:
@@ -157,12 +133,12 @@ def ledger_rows(flt: FindingFilter, *, photo_url: Callable[[str], str], batch: i
             media = _unfold(photos)
             recordings = sum(1 for _, mime in media if _is_recording(mime))
             shas = [sha for sha, _ in media]
-            yield [number, campaigns.get(campaign), units.get(unit), teams.get(team), _moment(occurred),
+            yield [number, campaigns.get(campaign), units.get(unit), teams.get(team), raw_moment(occurred),
                    clean_text(location), clean_text(category), items.get(item, ""), clean_text(description),
                    people_text, levels, clean_text(SEVERITIES.get(severity, severity)),
                    clean_text(FINDING_STATUSES.get(status, status)),
-                   reviewers.get(reviewer), _moment(reviewed_at), clean_text(note), len(shas) - recordings,
-                   recordings, "\n".join(photo_url(sha) for sha in shas), _uuid_text(fid)]
+                   reviewers.get(reviewer), raw_moment(reviewed_at), clean_text(note), len(shas) - recordings,
+                   recordings, "\n".join(photo_url(sha) for sha in shas), raw_uuid_text(fid)]
 
 
 def _is_recording(mime: str | None) -> bool:
