@@ -6,7 +6,8 @@ the default 34-item checklist, a source campaign whose team recorded 10 confirme
 (one photo each), an issued circular with their 300 rectification items (measures, progress, and two pieces
 of evidence each: a photo and a scanned PDF; a third of them closed), an ordinary active campaign with
 inspector A's team at the 30 units, and a follow-up (回头看) campaign with inspector B's team at the same 30
-units, each target listing its 10 problems. Photo rows exist (so thumbnails are listed) but no bytes are
+units, each target listing its 10 problems; the planner's statistics gathered (ANALYZE), as on a live
+database. Photo rows exist (so thumbnails are listed) but no bytes are
 served: photos excluded, as the target says. Then `GET /api/v1/bootstrap` for each inspector in turn
 through the Flask test client with a bearer token (what a phone's request costs the server: queries,
 dumping, JSON), one warm-up each, then `--repeat` paired rounds; the time ratio is the median of the paired
@@ -37,7 +38,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import insert  # noqa: E402
 
 from bench.databases import each_database  # noqa: E402
-from bench.stats_bench import _load, _ratio_text, make_app  # noqa: E402
+from bench.stats_bench import _load, _ratio_text, analyze, make_app  # noqa: E402
 
 TARGET = 2.0
 PROBLEM = ("{unit}：11月{day}日9:{minute:02d}，暗访组发现该局综合股干部王某某不在岗，无请假手续，"
@@ -163,6 +164,7 @@ def run_database(label: str, url: str, *, repeat: int, n_targets: int, n_problem
     app = make_app(url)
     with app.app_context():
         ordinary_token, followup_token = build(db, n_targets, n_problems)
+        analyze(db)
         db.session.remove()
     client = app.test_client()
     _get(client, ordinary_token), _get(client, followup_token)  # warm-up (and the tokens' last-used writes)

@@ -40,7 +40,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import insert, select  # noqa: E402
 
 from bench.databases import each_database  # noqa: E402
-from bench.stats_bench import _load, _paired, _ratio_text, generate, make_app  # noqa: E402
+from bench.stats_bench import _load, _paired, _ratio_text, analyze, generate, make_app  # noqa: E402
 
 TARGET = 2.0
 TODAY = date(2026, 12, 1)
@@ -173,8 +173,6 @@ def scenarios(db):
 
 def run_database(label: str, url: str, n_items: int, repeat: int) -> list[str]:
     """Seed one database and time each filter's page, part by part and in total; return the printed lines."""
-    from sqlalchemy import text
-
     from inspection.extensions import db
     from inspection.rectification.deadlines import ColourRule
 
@@ -183,12 +181,7 @@ def run_database(label: str, url: str, n_items: int, repeat: int) -> list[str]:
     with app.app_context():
         generate(db, int(n_items * 1.6))
         seed_items(db, n_items)
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM ANALYZE"))
-        else:
-            db.session.execute(text("ANALYZE"))
-            db.session.commit()
+        analyze(db)
         rule = ColourRule(today=TODAY, blue_days=3)
         lines.append(f"== {label}: {n_items:,} items; load average {_load()} on {os.cpu_count()} CPUs ==")
         lines.append(f"{'desk page (median ms)':<26}{'filter':<24}{'ours':>9}{'bare SQL':>10}{'ratio (min–max)':>24}"

@@ -86,6 +86,16 @@ def make_app(url: str):
     return app
 
 
+def analyze(db) -> None:
+    """Gather the planner's statistics after a bulk load, as autovacuum (PostgreSQL) would on a live database."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+
+
 def generate(db, n_findings: int, seed: int = 7) -> dict:
     """Bulk-insert a province-sized county: 100 units, 10 campaigns, visits, findings, persons, photos."""
     from inspection.auth.models import User
@@ -391,12 +401,7 @@ def run_database(label: str, url: str, n_findings: int, repeat: int, rounds: int
         start = time.perf_counter()
         info = generate(db, n_findings)
         load_s = time.perf_counter() - start
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM ANALYZE"))
-        else:
-            db.session.execute(text("ANALYZE"))
-            db.session.commit()
+        analyze(db)
         lines.append(f"== {label}: {n_findings:,} findings, {info['visits']:,} visits, loaded in {load_s:.1f} s; "
                      f"load average {_load()} on {os.cpu_count()} CPUs ==")
         lines.append(f"{'statistics query (median ms)':<30}{'scope':<10}{'ours':>9}{'bare SQL':>10}"

@@ -4,21 +4,25 @@ A follow-up target's `rechecks` list is what the team checks again, offline: the
 issued it, the original finding's time, place and photo thumbnails, and what the unit reported (status,
 measures, progress, due date, evidence thumbnails). Thumbnails are URLs of the photos' `thumb` variant,
 which the team may fetch (photos/possession.py, followup_photos); a photo whose reference does not stand,
-or that the server does not have, is left out. Everything is read in a fixed number of plain (Core)
-queries, whatever the number of targets and problems, and the entries are built as JSON-ready values that
-the schema passes through (`Prepared`): 300 problems through marshmallow and the ORM took ~5× the rest of
-the bootstrap (bench/followup_bootstrap_bench.py).
+or that the server does not have, is left out. Everything is read in four plain (Core) queries, whatever
+the number of targets and problems, built once and with ids and times read raw, and the entries are built
+as JSON-ready values that the schema passes through (`Prepared`): 300 problems through marshmallow and the
+ORM took ~5× the rest of the bootstrap (bench/followup_bootstrap_bench.py). Letting the database build the
+entries as JSON was tried and was slower on both databases (a correlated subquery per problem).
 """
 from __future__ import annotations
 
+from functools import cache
+
 from flask import url_for
 from marshmallow import fields
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
+from ..campaigns.models import Target
+from ..core.rawsql import raw, raw_day_text, raw_moment_text, raw_uuid_text
 from ..core.schemas import Schema
 from ..extensions import db
-from ..campaigns.models import Target
 from ..findings.models import Finding, FindingPhoto
 from ..followup.models import RECHECK_STATUSES, FollowupPlan, FollowupProblem, Recheck, RecheckPhoto
 from ..photos.models import Photo
@@ -121,65 +125,83 @@ def rechecks_by_target(target_ids) -> dict[int, list[dict]]:
     if not target_ids:
         return {}
     connection = db.session.connection()
-    listed = select(FollowupProblem.item_id).where(FollowupProblem.target_id.in_(sorted(target_ids)))
-    rows = connection.execute(
-        select(FollowupProblem.id, FollowupProblem.target_id, FollowupProblem.finding_id, FollowupProblem.item_id,
-               FollowupProblem.position,
-               RectificationItem.problem, RectificationItem.category, RectificationItem.status,
-               RectificationItem.measures, RectificationItem.progress, RectificationItem.due_date,
-               RectificationItem.closed_at, Finding.occurred_at, Finding.location)
-        .join(RectificationItem, RectificationItem.id == FollowupProblem.item_id)
-        .join(Finding, Finding.id == FollowupProblem.finding_id)
-        .where(FollowupProblem.target_id.in_(sorted(target_ids)))
-        .order_by(FollowupProblem.target_id, FollowupProblem.position, FollowupProblem.id)).all()
-    stored_image = aliased(Photo)  # an alias: possession.standing() correlates Photo itself
-    image = stored_image.mime.like("image/%")
-    evidence: dict[int, list] = {}
-    for item_id, kind, sha, filename, stored in connection.execute(  # stored: a stored image (has a thumbnail)
-            select(RectificationEvidence.item_id, RectificationEvidence.kind, RectificationEvidence.sha256,
-                   RectificationEvidence.filename, stored_image.sha256)
-            .outerjoin(stored_image, (stored_image.sha256 == RectificationEvidence.sha256)
-                       & (RectificationEvidence.kind == "photo") & image)
-            .where(RectificationEvidence.item_id.in_(listed)).order_by(RectificationEvidence.id)):
-        evidence.setdefault(item_id, []).append((kind, sha, filename, stored is not None))
-    photos: dict = {}
-    for finding_id, sha, caption in connection.execute(  # the original's stored images whose reference stands
-            select(FindingPhoto.finding_id, FindingPhoto.sha256, FindingPhoto.caption)
-            .join(Finding, Finding.id == FindingPhoto.finding_id).join(stored_image, stored_image.sha256 == FindingPhoto.sha256)
-            .where(FindingPhoto.finding_id.in_(select(RectificationItem.finding_id)
-                                                .where(RectificationItem.id.in_(listed))), image, standing())
-            .order_by(FindingPhoto.position, FindingPhoto.id)):
-        photos.setdefault(finding_id, []).append((sha, caption))
-    team_rechecks = _team_rechecks(connection, target_ids)
+    params, statements = {"target_ids": sorted(target_ids)}, _statements()
     thumb = url_for("photos.file", sha256="SHA", variant="thumb").replace("SHA", "{}")
+    evidence: dict[int, list[dict]] = {}
+    for item_id, kind, sha, filename, stored in connection.execute(statements["evidence"], params).all():
+        evidence.setdefault(item_id, []).append({"kind": kind, "sha256": sha, "filename": filename,
+                                                 "thumbnail": thumb.format(sha) if stored is not None else None})
+    photos: dict[int, list[dict]] = {}
+    for item_id, sha, caption in connection.execute(statements["photos"], params).all():
+        photos.setdefault(item_id, []).append({"sha256": sha, "caption": caption, "thumbnail": thumb.format(sha)})
+    team_rechecks = _team_rechecks(connection, params)
+    labels = ITEM_STATUSES
     out: dict[int, list[dict]] = {}
     for (problem_id, target_id, finding_id, item_id, position, problem, category, status, measures, progress,
-         due_date, closed_at, occurred_at, location) in rows:
-        out.setdefault(target_id, []).append({
-            "finding_id": str(finding_id), "item_id": item_id, "position": position, "description": problem,
-            "category": category, "occurred_at": _iso(occurred_at), "location": location,
-            "photos": [{"sha256": sha, "caption": caption, "thumbnail": thumb.format(sha)}
-                       for sha, caption in photos.get(finding_id, ())],
+         due_date, closed_at, occurred_at, location) in connection.execute(statements["rows"], params).all():
+        entry = {
+            "finding_id": raw_uuid_text(finding_id), "item_id": item_id, "position": position,
+            "description": problem, "category": category, "occurred_at": raw_moment_text(occurred_at),
+            "location": location, "photos": photos.get(item_id, []),
             "rectification": {
-                "status": status, "status_label": ITEM_STATUSES.get(status, status), "measures": measures,
-                "progress": progress, "due_date": due_date.isoformat(), "closed_at": _iso(closed_at),
-                "evidence": [{"kind": kind, "sha256": sha, "filename": filename,
-                              "thumbnail": thumb.format(sha) if stored else None}
-                             for kind, sha, filename, stored in evidence.get(item_id, ())]},
+                "status": status, "status_label": labels.get(status, status), "measures": measures,
+                "progress": progress, "due_date": raw_day_text(due_date), "closed_at": raw_moment_text(closed_at),
+                "evidence": evidence.get(item_id, [])},
             "recheck": team_rechecks.get(problem_id),
-        })
+        }
+        if target_id in out:
+            out[target_id].append(entry)
+        else:
+            out[target_id] = [entry]
     return out
 
 
-def _team_rechecks(connection, target_ids) -> dict[int, dict]:
-    """Return, per problem of these targets, the latest recheck of the target's team (JSON-ready)."""
-    rows = connection.execute(
-        select(Recheck.problem_id, Recheck.id, Recheck.version, Recheck.visit_ref, Recheck.verdict, Recheck.note,
-               Recheck.status)
+@cache
+def _statements() -> dict:
+    """Build the bulk reads once (parameter: target_ids): building them each time cost as much as running them.
+
+    Built on first use, not at import, so every model is mapped by then. Ids and times are read raw
+    (core/rawsql.py) and turned into text once, for the phone.
+    """
+    targets = bindparam("target_ids", expanding=True)
+    listed = select(FollowupProblem.item_id).where(FollowupProblem.target_id.in_(targets))
+    stored = aliased(Photo)  # an alias: possession.standing() correlates Photo itself
+    return {
+        "rows": select(FollowupProblem.id, FollowupProblem.target_id, raw(FollowupProblem.finding_id),
+                       FollowupProblem.item_id, FollowupProblem.position, RectificationItem.problem,
+                       RectificationItem.category, RectificationItem.status, RectificationItem.measures,
+                       RectificationItem.progress, raw(RectificationItem.due_date), raw(RectificationItem.closed_at),
+                       raw(Finding.occurred_at), Finding.location)
+        .join(RectificationItem, RectificationItem.id == FollowupProblem.item_id)
+        .join(Finding, Finding.id == FollowupProblem.finding_id)
+        .where(FollowupProblem.target_id.in_(targets))
+        .order_by(FollowupProblem.target_id, FollowupProblem.position, FollowupProblem.id),
+        # each listed item's 佐证材料; the last column: a stored image (it has a thumbnail)
+        "evidence": select(RectificationEvidence.item_id, RectificationEvidence.kind, RectificationEvidence.sha256,
+                           RectificationEvidence.filename, stored.sha256)
+        .outerjoin(stored, (stored.sha256 == RectificationEvidence.sha256) & (RectificationEvidence.kind == "photo")
+                   & stored.mime.like("image/%"))
+        .where(RectificationEvidence.item_id.in_(listed)).order_by(RectificationEvidence.id),
+        # each listed item's original finding's stored images whose reference stands
+        "photos": select(RectificationItem.id, FindingPhoto.sha256, FindingPhoto.caption)
+        .join(Finding, Finding.id == RectificationItem.finding_id)
+        .join(FindingPhoto, FindingPhoto.finding_id == Finding.id)
+        .join(stored, stored.sha256 == FindingPhoto.sha256)
+        .where(RectificationItem.id.in_(listed), stored.mime.like("image/%"), standing())
+        .order_by(FindingPhoto.position, FindingPhoto.id),
+        # the targets' teams' rechecks, oldest first
+        "rechecks": select(Recheck.problem_id, Recheck.id, Recheck.version, Recheck.visit_ref, Recheck.verdict,
+                           Recheck.note, Recheck.status)
         .join(FollowupProblem, FollowupProblem.id == Recheck.problem_id)
         .join(Target, Target.id == FollowupProblem.target_id)
-        .where(FollowupProblem.target_id.in_(sorted(target_ids)), Recheck.team_id == Target.team_id)
-        .order_by(Recheck.created_at, Recheck.id)).all()
+        .where(FollowupProblem.target_id.in_(targets), Recheck.team_id == Target.team_id)
+        .order_by(Recheck.created_at, Recheck.id),
+    }
+
+
+def _team_rechecks(connection, params: dict) -> dict[int, dict]:
+    """Return, per problem of the targets (params: target_ids), the latest recheck of the target's team."""
+    rows = connection.execute(_statements()["rechecks"], params).all()
     latest = {problem_id: {"id": str(ident), "version": version, "visit_id": str(visit), "verdict": verdict,
                            "note": note, "status": status, "photos": []}
               for problem_id, ident, version, visit, verdict, note, status in rows}
@@ -193,8 +215,3 @@ def _team_rechecks(connection, target_ids) -> dict[int, dict]:
                 by_id[str(recheck_id)]["photos"].append({"sha256": sha, "caption": caption,
                                                          "taken_at": iso(taken_at)})
     return latest
-
-
-def _iso(value) -> str | None:
-    """An aware time as marshmallow's AwareDateTime dumps it (ISO 8601), or None."""
-    return value.isoformat() if value is not None else None
