@@ -166,3 +166,11 @@ def test_the_openapi_document_describes_the_recheck_record_and_the_bootstrap_add
     assert target["properties"]["rechecks"]["items"] == {"$ref": "#/components/schemas/RecheckEntry"}
     campaign = next(s for s in schemas.values() if "followup" in s.get("properties", {}))
     assert campaign["properties"]["kind"]["enum"] == ["ordinary", "followup"]
+
+
+def test_the_bootstrap_is_sent_as_compact_utf8_json(client, fu, token_for):
+    response = client.get("/api/v1/bootstrap", headers=token_for("inspector3"))
+    text = response.get_data(as_text=True)
+    assert response.mimetype == "application/json" and response.headers["Content-Length"] == str(len(text.encode()))
+    assert "签到册有2人由他人代签（通报原文）" in text and "\\u" not in text  # Chinese as UTF-8, not escapes
+    assert '": ' not in text and '", "' not in text  # no spaces after separators
