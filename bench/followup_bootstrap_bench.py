@@ -196,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the table; exit 1 when a ratio misses the target."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--targets", type=int, default=30)
     parser.add_argument("--problems", type=int, default=10)
     args = parser.parse_args(argv)
