@@ -9,11 +9,12 @@ from .models import SCOPES
 
 
 class FollowupForm(CampaignForm):
-    """A follow-up campaign: the campaign's fields plus its circulars, scope and whether the checklist is used."""
+    """A follow-up campaign: the campaign's fields plus its circulars, scope, the checklist's use and 交叉."""
 
     circular_ids = SelectMultipleField("据以回访的通报（已印发）", coerce=int, validate_choice=False)
     scope = RadioField("回访范围", choices=dict(SCOPES), default="closed")
     include_checklist = BooleanField("同时按检查清单检查（手机上另显示常规检查项）")
+    cross = BooleanField("实行交叉回访（原检查人员不得回访其检查过的单位）", default=True)
 
     def set_circulars(self, circulars) -> None:
         """Offer the issued circulars, newest first."""

@@ -64,7 +64,7 @@ def new_plan():
             campaign = planning.create_followup(
                 title=form.title.data, description=form.description.data or "", start_date=form.start_date.data,
                 end_date=form.end_date.data, circulars=[db.session.get(Circular, i) for i in form.circular_ids.data],
-                scope=form.scope.data, include_checklist=form.include_checklist.data,
+                scope=form.scope.data, include_checklist=form.include_checklist.data, cross=form.cross.data,
                 checklist=db.session.get(Checklist, form.checklist_id.data), actor=current_actor())
         except CampaignError as exc:
             field = getattr(form, exc.field or "", None)
@@ -131,7 +131,7 @@ def auto(campaign_id: int):
         flash(exc.message, "error")
         return _back(plan)
     db.session.commit()
-    flash(f"自动交叉分配：{len(result.assigned)}个单位已分配", "success")
+    flash(f"{'自动交叉分配' if plan.cross else '自动分配'}：{len(result.assigned)}个单位已分配", "success")
     if result.unassigned:
         flash("以下单位的原检查人员在每个暗访组中都有，无法交叉分配，请调整暗访组成员后再分配："
               + "、".join(u.name for u in result.unassigned), "error")

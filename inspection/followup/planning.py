@@ -150,7 +150,7 @@ def auto_assign(plan: FollowupPlan, *, actor, today: date | None = None) -> Auto
         else:
             result.unassigned.append(candidate.unit)
     record(actor, "followup.auto_assign", "campaign", plan.campaign_id,
-           f"“{plan.campaign.title}”自动交叉分配：{len(result.assigned)}个单位已分配"
+           f"“{plan.campaign.title}”{'自动交叉分配' if plan.cross else '自动分配'}：{len(result.assigned)}个单位已分配"
            + (f"，{len(result.unassigned)}个单位没有可派的暗访组" if result.unassigned else ""),
            after={"assigned": [t.unit.name for t in result.assigned],
                   "unassigned": [u.name for u in result.unassigned]})

@@ -44,6 +44,33 @@ def test_new_followup_from_an_issued_circular(client, auth, world, circular):
     assert plan.scope == "closed" and plan.include_checklist and plan.circulars == [circular]
 
 
+def test_crossing_is_a_choice_on_the_form_on_by_default(client, auth, world, circular):
+    auth.login("coordinator")
+    html = client.get("/followup/new").get_data(as_text=True)
+    assert "实行交叉回访（原检查人员不得回访其检查过的单位）" in html
+    assert '<input checked id="cross" name="cross" type="checkbox" value="y">' in html
+    client.post("/followup/new", data=_form(world, circular, cross="y"))
+    client.post("/followup/new", data=_form(world, circular, title="不交叉的回头看"))  # box left unticked
+    plans = {c.title: db.session.get(FollowupPlan, c.id).cross
+             for c in db.session.scalars(select(Campaign).where(Campaign.kind == "followup"))}
+    assert plans == {FORM["title"]: True, "不交叉的回头看": False}
+
+
+def test_without_crossing_a_former_inspectors_team_may_take_the_unit(client, auth, world, followup):
+    db.session.get(FollowupPlan, followup.id).cross = False
+    db.session.commit()
+    auth.login("coordinator")
+    html = client.get(f"/followup/{followup.id}/plan").get_data(as_text=True)
+    assert "原检查人员在组，不可派" not in html and "自动分配" in html and "自动交叉分配" not in html
+    assert "交叉回访</dt><dd>不实行" in html
+    former = followup.teams[1]  # inspector1 inspected unit 0 in the source campaign
+    response = client.post(f"/followup/{followup.id}/plan/assign",
+                           data={"unit_id": str(world.units[0].id), "team_id": str(former.id)})
+    assert response.status_code == 303
+    target = db.session.scalar(select(Target).where(Target.campaign_id == followup.id))
+    assert (target.unit_id, target.team_id) == (world.units[0].id, former.id)
+
+
 def test_an_unissued_circular_is_refused_on_the_form(client, auth, world, circular):
     draft = Circular(organ_id=circular.organ_id, title="关于第四批明察暗访情况的通报", status="draft")
     db.session.add(draft)

@@ -32,7 +32,8 @@ def _plan(client, auth, circular) -> Campaign:
     auth.login("coordinator", DEMO_PASSWORD)
     response = client.post("/followup/new", data={
         "title": "示纪办通〔2026〕1号销号事项回头看", "start_date": "2026-12-01", "end_date": "2026-12-31",
-        "checklist_id": str(circular.campaign.checklist_id), "circular_ids": [str(circular.id)], "scope": "closed"})
+        "checklist_id": str(circular.campaign.checklist_id), "circular_ids": [str(circular.id)], "scope": "closed",
+        "cross": "y"})
     assert response.status_code == 302, response.get_data(as_text=True)
     campaign = db.session.scalar(select(Campaign).where(Campaign.title == "示纪办通〔2026〕1号销号事项回头看"))
     for name, lead, second in (("甲组", "inspector1", "inspector2"), ("乙组", "inspector5", "inspector6")):
