@@ -76,11 +76,14 @@ class RectificationOutSchema(Schema):
 
 
 class RecheckPhotoOutSchema(Schema):
-    """A photo of the team's recheck, as its synced data has it."""
+    """A photo of the team's recheck, as its synced data has it, with its thumbnail once the server has it."""
 
     sha256 = fields.String()
     caption = fields.String()
     taken_at = fields.String(allow_none=True, metadata={"description": "UTC ISO 8601, or null"})
+    thumbnail = fields.String(allow_none=True, metadata={
+        "description": "thumbnail URL (GET with the bearer token) once the bytes reached the server; null before. "
+                       "Not part of the recheck's data: leave it out when sending the recheck back"})
 
 
 class TeamRecheckSchema(Schema):
@@ -207,11 +210,16 @@ def _team_rechecks(connection, params: dict) -> dict[int, dict]:
               for problem_id, ident, version, visit, verdict, note, status in rows}
     by_id = {entry["id"]: entry for entry in latest.values()}
     if by_id:
-        for recheck_id, sha, caption, taken_at in connection.execute(
-                select(RecheckPhoto.recheck_id, RecheckPhoto.sha256, RecheckPhoto.caption, RecheckPhoto.taken_at)
+        thumb = url_for("photos.file", sha256="SHA", variant="thumb").replace("SHA", "{}")
+        stored = aliased(Photo)  # an alias: possession.standing() correlates Photo itself
+        shown = stored.sha256.is_not(None) & standing(RecheckPhoto, Recheck)  # the team may fetch its thumbnail
+        for recheck_id, sha, caption, taken_at, thumbnail in connection.execute(
+                select(RecheckPhoto.recheck_id, RecheckPhoto.sha256, RecheckPhoto.caption, RecheckPhoto.taken_at, shown)
+                .join(Recheck, Recheck.id == RecheckPhoto.recheck_id)
+                .outerjoin(stored, (stored.sha256 == RecheckPhoto.sha256) & stored.mime.like("image/%"))
                 .where(RecheckPhoto.recheck_id.in_([ident for _, ident, *_ in rows]))
                 .order_by(RecheckPhoto.position, RecheckPhoto.id)):
             if str(recheck_id) in by_id:
-                by_id[str(recheck_id)]["photos"].append({"sha256": sha, "caption": caption,
-                                                         "taken_at": iso(taken_at)})
+                by_id[str(recheck_id)]["photos"].append({"sha256": sha, "caption": caption, "taken_at": iso(taken_at),
+                                                         "thumbnail": thumb.format(sha) if thumbnail else None})
     return latest

@@ -10,13 +10,17 @@ import { h } from './util.js';
 const PREFIX = 'thumb:';
 let running = null;
 
-/** The thumbnails a bootstrap document names, sha256 → URL (earlier photos and evidence of follow-up targets). */
+/**
+ * The thumbnails a bootstrap document names, sha256 → URL: earlier photos and evidence of follow-up targets, and
+ * the photos of the team's latest recheck of each problem (a phone taking a teammate's recheck over shows them).
+ */
 export function thumbnailsOf(data) {
   const out = new Map();
   for (const campaign of data.campaigns || []) {
     for (const target of campaign.targets || []) {
       for (const problem of target.rechecks || []) {
         for (const p of problem.photos || []) if (p.thumbnail) out.set(p.sha256, p.thumbnail);
+        for (const p of (problem.recheck && problem.recheck.photos) || []) if (p.thumbnail) out.set(p.sha256, p.thumbnail);
         for (const e of (problem.rectification && problem.rectification.evidence) || []) {
           if (e.thumbnail) out.set(e.sha256, e.thumbnail);
         }
@@ -57,9 +61,17 @@ export function keepThumbnails(data) {
   return running;
 }
 
-/** A kept thumbnail as an <img> (online and not kept yet: fetched and kept now); `urls` collects object URLs. */
+/** A kept thumbnail as an <img> in a list item (see keptImage). */
 export function thumbImage(sha, url, alt, urls, missingText) {
-  const box = h('li.thumb', { dataset: { sha256: sha } }, h('div.noimg.small', missingText));
+  return fill(h('li.thumb', { dataset: { sha256: sha } }, h('div.noimg.small', missingText)), sha, url, alt, urls);
+}
+
+/** A kept thumbnail as an <img> (online and not kept yet: fetched and kept now); `urls` collects object URLs. */
+export function keptImage(sha, url, alt, urls, missingText) {
+  return fill(h('div.kept-thumb', h('div.noimg', missingText)), sha, url, alt, urls);
+}
+
+function fill(box, sha, url, alt, urls) {
   const show = (blob) => {
     const src = URL.createObjectURL(blob);
     urls.push(src);

@@ -375,3 +375,48 @@ def test_a_phone_signed_in_again_edits_the_teams_recheck_instead_of_sending_a_se
     with followup_server.app.app_context():
         rows = db.session.scalars(select(Recheck).where(Recheck.finding_id == uuid.UUID(fu["signed"]))).all()
         assert [(str(r.id), r.verdict, str(r.visit_id)) for r in rows] == [(sent["recheck"], "relapsed", sent["visit"])]
+
+
+START_RECHECK = """async () => {
+  const model = await import('/static/field/model.js');
+  const rk = await import('/static/field/rechecks.js');
+  const boot = await (await import('/static/field/bootstrap.js')).current();
+  const campaign = boot.campaigns.find((c) => c.kind === 'followup');
+  const target = campaign.targets[0];
+  const visit = await model.startVisit(target, { campaignId: campaign.id, label: target.label });
+  const recheck = await rk.recheckFor(visit, target.rechecks[0].finding_id);
+  await model.patch(recheck.id, 'data.verdict', 'relapsed');
+  return { visit: visit.id, recheck: recheck.id };
+}"""
+END_AND_SYNC = """async (visitId) => {
+  await (await import('/static/field/model.js')).endVisit(visitId);
+  await (await import('/static/field/sync.js')).syncNow({ manual: true });
+}"""
+
+
+def test_a_phone_taking_over_a_teammates_recheck_shows_the_photos_already_sent(followup_server, phone, tmp_path):
+    fu = followup_server.followup
+    shot = tmp_path / "relapse.jpg"
+    shot_sha = make_photo(shot, seed=11)
+    a = phone(followup_server).new_page()
+    sign_in(a, "inspector3")
+    sent = a.evaluate(START_RECHECK)
+    a.evaluate(f"location.hash = '#/recheck/{sent['recheck']}'")
+    a.wait_for_selector("fieldset.photos")
+    add_photos(a, [shot], via="camera")
+    a.evaluate(END_AND_SYNC, sent["visit"])
+    wait_synced(a)
+    with followup_server.app.app_context():
+        assert db.session.get(Photo, shot_sha) is not None  # the bytes reached the server
+
+    b = phone(followup_server).new_page()  # a phone that never held the photo
+    sign_in(b, "inspector3")
+    target_row(b, fu["target"]).locator("button, a.button").first.click()
+    b.locator(f'button.recheck-row[data-finding="{fu["signed"]}"]').click()
+    b.wait_for_selector("div.verdicts button.seg-relapsed[aria-pressed=true]")
+    thumb = b.locator(f'fieldset.photos li.thumb[data-sha256="{shot_sha}"]')
+    thumb.locator("div.kept-thumb img").wait_for()
+    b.wait_for_function("() => { const els = [...document.querySelectorAll('fieldset.photos div.kept-thumb img')];"
+                        " return els.length > 0 && els.every((i) => i.complete && i.naturalWidth > 0); }")
+    assert "已送达" in thumb.inner_text() and "0 KB" not in thumb.inner_text()
+    assert shot_sha in b.evaluate(KEPT_THUMBS)  # kept for the offline days

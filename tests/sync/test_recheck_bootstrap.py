@@ -7,11 +7,13 @@ import uuid
 import pytest
 from sqlalchemy import event
 
+from inspection.auth.services import create_user
 from inspection.campaigns.models import Target
 from inspection.extensions import db
 from inspection.findings.models import FindingPhoto
 from inspection.followup.models import FollowupProblem
 
+from ..conftest import PASSWORD
 from ..records import push, statuses, visit_record
 from .followup_fixtures import make_followup_world, recheck_record, store_photo
 
@@ -73,7 +75,31 @@ def test_each_problem_carries_the_teams_latest_recheck_for_any_phone_of_the_team
     assert entries[1]["recheck"] == {"id": str(latest), "version": 1, "visit_id": str(vid),
                                      "verdict": "not_rectified", "note": "签到册仍有代签痕迹", "status": "submitted",
                                      "photos": [{"sha256": "c" * 64, "caption": "复核照片",
-                                                 "taken_at": "2026-11-30T02:00:00+00:00"}]}
+                                                 "taken_at": "2026-11-30T02:00:00+00:00", "thumbnail": None}]}
+
+
+def test_a_teammates_recheck_photos_come_with_their_thumbnails_once_uploaded(app, client, world, fu, token_for):
+    """A phone taking over a teammate's recheck shows (and keeps) the photos the teammate already sent."""
+    second = create_user("inspector9", PASSWORD, "inspector", check_strength=False)
+    fu.team.members.append(second)
+    db.session.commit()
+    h3, vid = token_for("inspector3"), uuid.uuid4()
+    sent = store_photo(app, 7, world.users["inspector3"])
+    photos = [{"sha256": sent, "caption": "复核照片", "taken_at": None},
+              {"sha256": "d" * 64, "caption": "尚未上传", "taken_at": None}]
+    assert statuses(push(client, h3, [visit_record(fu.targets[0], visit_id=vid),
+                                      recheck_record(vid, fu.problems[0][0].finding_id, photos=photos)])) == [
+        "created", "created"]
+    h9 = token_for("inspector9")
+    [campaign] = _bootstrap(client, h9)["campaigns"]
+    kept = campaign["targets"][0]["rechecks"][0]["recheck"]["photos"]
+    assert [(p["sha256"], p["thumbnail"]) for p in kept] == [(sent, f"/photos/{sent}/thumb"), ("d" * 64, None)]
+    outsider = create_user("inspector8", PASSWORD, "inspector", check_strength=False)
+    db.session.commit()
+    for headers, status in ((h9, 200), (token_for("inspector8"), 404)):
+        response = client.get(f"/photos/{sent}/thumb", headers=headers)
+        response.close()
+        assert response.status_code == status
 
 
 def test_an_ordinary_campaign_says_so_and_its_targets_have_no_rechecks(client, fu, token_for):

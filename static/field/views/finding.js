@@ -91,6 +91,10 @@ function personsBlock(finding) {
     }).catch(fail) }, T.addPerson));
 }
 
+/**
+ * A record's photos: camera and gallery buttons, each photo with its state, caption and 删除. `photoBySha` has the
+ * phone's photos; an entry with `keptImage` (a teammate's photo the server holds) shows that thumbnail instead.
+ */
 export function photosBlock(finding, photoBySha, visit) {
   for (const url of thumbUrls) URL.revokeObjectURL(url);
   thumbUrls = [];
@@ -113,8 +117,9 @@ export function photosBlock(finding, photoBySha, visit) {
     }
     const sending = uploading(progress, entry.sha256);
     return h('li.thumb', { dataset: { sha256: entry.sha256 } },
-      url ? h('img', { src: url, alt: `${T.photos} ${index + 1}` }) : h('div.noimg', '—'),
-      h('div.thumb-meta', photoBadge(photo, sending), h('span.muted.small', bytes(photo.size))),
+      url ? h('img', { src: url, alt: `${T.photos} ${index + 1}` })
+        : photo.keptImage ? photo.keptImage(`${T.photos} ${index + 1}`) : h('div.noimg', '—'),
+      h('div.thumb-meta', photoBadge(photo, sending), photo.keptImage ? null : h('span.muted.small', bytes(photo.size))),
       sending ? bar(progress.current.loaded, progress.current.total) : null,
       photo.error ? photoErrorBlock(finding, entry, photo) : null,
       photoTime(photo, visit),

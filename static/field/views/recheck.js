@@ -7,7 +7,7 @@ import { patch } from '../model.js';
 import { recheckFor, recheckOf, VERDICTS } from '../rechecks.js';
 import { stateOf } from '../state.js';
 import { T } from '../text.js';
-import { thumbImage } from '../thumbs.js';
+import { keptImage, thumbImage } from '../thumbs.js';
 import { badge, notice, reviewBadge, saveFailed as fail, screenHead, serverMessage, showSending, stateBadge } from '../ui.js';
 import { clip, h, when } from '../util.js';
 import { photosBlock } from './finding.js';
@@ -75,7 +75,7 @@ export async function render(root, { id }) {
         onclick: () => patch(id, 'data.verdict', d.verdict === v ? null : v).catch(fail) }, T.rk.verdicts[v])))),
     h('label', T.rk.note, h('textarea', { name: 'note', rows: 4, placeholder: T.rk.noteHint, value: d.note,
       maxLength: 4000, oninput: (e) => patch(id, 'data.note', e.target.value, { quiet: true }).catch(fail) })),
-    photosBlock(recheck, new Map(photos.map((p) => [p.sha256, p])), visit)));
+    photosBlock(recheck, photoMap(photos, problem), visit)));
 
   const next = problem && problems[index + 1];
   root.append(h('div.bottom-actions', h('a.button.big.primary.wide', { href: back }, T.done),
@@ -85,6 +85,21 @@ export async function render(root, { id }) {
       } catch (error) { fail(error); }
     } }, `${T.rk.title(index + 2)} ›`) : null,
     h('p.muted.small.center', T.savedLocal)));
+}
+
+/**
+ * The phone's photos by hash, plus the photos of the team's latest recheck this phone does not hold (it took a
+ * teammate's recheck over): those the server has show their kept thumbnail and count as uploaded.
+ */
+function photoMap(photos, problem) {
+  const map = new Map(photos.map((p) => [p.sha256, p]));
+  for (const p of (problem && problem.recheck && problem.recheck.photos) || []) {
+    if (p.thumbnail && !map.has(p.sha256)) {
+      map.set(p.sha256, { sha256: p.sha256, uploaded: true,
+        keptImage: (alt) => keptImage(p.sha256, p.thumbnail, alt, thumbUrls, '—') });
+    }
+  }
+  return map;
 }
 
 function thumbs(list) {
