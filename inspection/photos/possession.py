@@ -120,15 +120,20 @@ def visible_photos(user, hashes, *, variant: str | None = None) -> set[str]:
     return seen
 
 
+def followup_problems(user):
+    """A subquery (finding_id, item_id): the earlier problems of the user's team's active follow-up targets."""
+    return (select(FollowupProblem.finding_id, FollowupProblem.item_id)
+            .join(Target, Target.id == FollowupProblem.target_id)
+            .join(Campaign, Campaign.id == Target.campaign_id)
+            .where(writable_target_filter(user), Campaign.kind == "followup").subquery())
+
+
 def followup_photos(user, hashes) -> set[str]:
     """Return which of these photos belong to the earlier problems of the user's team's active follow-up targets.
 
     The original finding's photos whose reference stands, and the unit's photo evidence of those items.
     """
-    problems = (select(FollowupProblem.finding_id, FollowupProblem.item_id)
-                .join(Target, Target.id == FollowupProblem.target_id)
-                .join(Campaign, Campaign.id == Target.campaign_id)
-                .where(writable_target_filter(user), Campaign.kind == "followup").subquery())
+    problems = followup_problems(user)
     hashes, found = sorted(set(hashes)), set()
     for start in range(0, len(hashes), _CHUNK):
         chunk = hashes[start:start + _CHUNK]

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..findings.models import Finding, FindingPhoto
 from ..pdf.fonts import font_options
 from .models import Photo
-from .possession import standing, visible_photos
+from .possession import followup_problems, standing, visible_photos
 from .storage import SHA256_RE, VARIANTS, variant_path
 from .watermark import watermarked_path
 
@@ -63,9 +63,15 @@ def file(sha256: str, variant: str):
 
 
 def band_finding(user, sha256: str):
-    """The finding whose 水印 band a photo carries for this user: the first one naming it that they may see."""
+    """The finding whose 水印 band a photo carries for this user: the first one naming it that they may see.
+
+    A 回头看 team sees an earlier problem's photo (possession.followup_photos) with that finding's band, as the
+    commission does; the unit's evidence photos name no finding and carry none.
+    """
     query = (select(Finding).join(FindingPhoto, FindingPhoto.finding_id == Finding.id)
              .where(FindingPhoto.sha256 == sha256).order_by(Finding.created_at, Finding.id).limit(1))
-    if user.role not in COMMISSION:
-        query = query.where(findings_filter(user, Finding), standing())
-    return db.session.scalars(query).first()
+    if user.role in COMMISSION:
+        return db.session.scalars(query).first()
+    return (db.session.scalars(query.where(findings_filter(user, Finding), standing())).first()
+            or db.session.scalars(query.where(Finding.id.in_(select(followup_problems(user).c.finding_id)),
+                                              standing())).first())

@@ -108,3 +108,22 @@ def test_a_photo_no_finding_names_yet_is_served_without_a_band(app, world, token
     app.config["WATERMARK"] = True
     display = variant_path(app.config["PHOTO_DIR"], sha, "display").read_bytes()
     assert served(reviewer_client(app), sha) == display
+
+
+def test_a_followup_team_sees_an_earlier_problems_photo_with_the_commissions_band(app, world, token_for):
+    from ..sync.followup_fixtures import make_followup_world
+
+    fu = make_followup_world(app, world)  # inspector3's team holds the active follow-up targets
+    app.config["WATERMARK"] = True
+    h3 = token_for("inspector3")
+
+    def display_for(sha, **kwargs) -> bytes:
+        with app.test_client().get(f"/photos/{sha}/display", **kwargs) as answer:
+            assert answer.status_code == 200
+            return answer.get_data()
+
+    stamped = served(reviewer_client(app), fu.finding_photo)
+    assert stamped != variant_path(app.config["PHOTO_DIR"], fu.finding_photo, "display").read_bytes()
+    assert display_for(fu.finding_photo, headers=h3) == stamped  # the original finding's band, not none
+    evidence = variant_path(app.config["PHOTO_DIR"], fu.evidence_photo, "display").read_bytes()
+    assert display_for(fu.evidence_photo, headers=h3) == evidence  # the unit's evidence names no finding
