@@ -20,7 +20,7 @@ const LAZY = {
   recheck: () => import('./views/recheck.js'),  // 回头看: one earlier problem
   r: () => import('./views/returned.js'),  // 需补充 from any team phone, and the team's records
 };
-const EDITED = new Set(['v', 'f', 'recheck', 'r']);  // screens of one record (a 需补充 reply too), edited in one tab at a time
+const EDITED = new Set(['v', 'f', 'recheck']);  // screens of one record, edited in one tab at a time
 const view = document.getElementById('view');
 let active = { module: null, params: null, stale: false, token: 0 };
 

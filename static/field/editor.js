@@ -1,4 +1,4 @@
-// One editor per record across this phone's tabs (Web Locks): the tab that opens a record's screen first edits
+// One editor per record across this phone's tabs (Web Locks): the tab that opens a visit or finding first edits
 // it; another tab showing it is read-only, follows the edits, and takes over when the editor leaves (or on 在这里编辑).
 const NONE = { id: null, release: null };
 let held = NONE;

@@ -165,27 +165,3 @@ def test_the_phone_that_holds_the_finding_answers_with_a_reply_too(server, phone
     _answered(page, finding_id, reply_only=False)
     assert _finding(server, finding_id) == {"status": "submitted", "description": "签到册有代签", "reply": REPLY,
                                             "reply_by": "inspector1", "review_note": QUESTION}
-
-
-def test_one_tab_writes_a_reply_another_tab_shows_it_read_only_until_the_first_leaves(server, phone):
-    context = phone(server)
-    one = context.new_page()
-    sign_in(one, "inspector1")
-    finding_id = _recorded(one, server, "签到册有代签")
-    _return(server, finding_id)
-    one.reload()
-    wait_ready(one)
-    one.evaluate(f"location.hash = '#/r/{finding_id}'")
-    one.fill("textarea[name=reply]", REPLY)
-
-    two = context.new_page()
-    two.goto(f"/field/#/r/{finding_id}")
-    wait_ready(two)
-    two.wait_for_selector("#edit-here")  # tab one writes the reply: tab two only looks
-    assert "另一个窗口中编辑" in two.inner_text(".notice.warn")
-    assert two.locator("textarea[name=reply]").is_disabled() and two.locator("#send-reply").is_disabled()
-
-    one.evaluate("location.hash = '#/'")  # the editor leaves: tab two may write and send
-    two.wait_for_function("() => { const box = document.querySelector('textarea[name=reply]');"
-                          " return box && !box.disabled; }")
-    assert two.locator("#edit-here").count() == 0 and not two.locator("#send-reply").is_disabled()
