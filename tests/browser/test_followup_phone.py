@@ -334,7 +334,7 @@ def test_stale_thumbnails_go_a_recheck_waits_for_its_visit_an_empty_one_is_dropp
     assert page.inner_text(".screen-head h1") == "复核" and page.locator("#next-recheck").count() == 0
 
 
-RECHECK_ON_A = """async () => {
+RECHECK_AT_FIRST_TARGET = """async ({ verdict, note, end }) => {
   const model = await import('/static/field/model.js');
   const rk = await import('/static/field/rechecks.js');
   const boot = await (await import('/static/field/bootstrap.js')).current();
@@ -342,19 +342,21 @@ RECHECK_ON_A = """async () => {
   const target = campaign.targets[0];
   const visit = await model.startVisit(target, { campaignId: campaign.id, label: target.label });
   const recheck = await rk.recheckFor(visit, target.rechecks[0].finding_id);
-  await model.patch(recheck.id, 'data.verdict', 'not_rectified');
-  await model.patch(recheck.id, 'data.note', '签到册仍有代签');
-  await model.endVisit(visit.id);
-  await (await import('/static/field/sync.js')).syncNow({ manual: true });
+  await model.patch(recheck.id, 'data.verdict', verdict);
+  if (note) await model.patch(recheck.id, 'data.note', note);
+  if (end) {
+    await model.endVisit(visit.id);
+    await (await import('/static/field/sync.js')).syncNow({ manual: true });
+  }
   return { visit: visit.id, recheck: recheck.id };
-}"""
+}"""  # the first problem of the first follow-up target rechecked in a new visit (`end`: ended and synced)
 
 
 def test_a_phone_signed_in_again_edits_the_teams_recheck_instead_of_sending_a_second(followup_server, phone):
     fu = followup_server.followup
     a = phone(followup_server).new_page()
     sign_in(a, "inspector3")
-    sent = a.evaluate(RECHECK_ON_A)
+    sent = a.evaluate(RECHECK_AT_FIRST_TARGET, {"verdict": "not_rectified", "note": "签到册仍有代签", "end": True})
     wait_synced(a)
 
     b = phone(followup_server).new_page()  # a fresh phone (or this one after signing out and in again)
@@ -377,17 +379,6 @@ def test_a_phone_signed_in_again_edits_the_teams_recheck_instead_of_sending_a_se
         assert [(str(r.id), r.verdict, str(r.visit_id)) for r in rows] == [(sent["recheck"], "relapsed", sent["visit"])]
 
 
-START_RECHECK = """async () => {
-  const model = await import('/static/field/model.js');
-  const rk = await import('/static/field/rechecks.js');
-  const boot = await (await import('/static/field/bootstrap.js')).current();
-  const campaign = boot.campaigns.find((c) => c.kind === 'followup');
-  const target = campaign.targets[0];
-  const visit = await model.startVisit(target, { campaignId: campaign.id, label: target.label });
-  const recheck = await rk.recheckFor(visit, target.rechecks[0].finding_id);
-  await model.patch(recheck.id, 'data.verdict', 'relapsed');
-  return { visit: visit.id, recheck: recheck.id };
-}"""
 END_AND_SYNC = """async (visitId) => {
   await (await import('/static/field/model.js')).endVisit(visitId);
   await (await import('/static/field/sync.js')).syncNow({ manual: true });
@@ -400,7 +391,7 @@ def test_a_phone_taking_over_a_teammates_recheck_shows_the_photos_already_sent(f
     shot_sha = make_photo(shot, seed=11)
     a = phone(followup_server).new_page()
     sign_in(a, "inspector3")
-    sent = a.evaluate(START_RECHECK)
+    sent = a.evaluate(RECHECK_AT_FIRST_TARGET, {"verdict": "relapsed", "note": "", "end": False})
     a.evaluate(f"location.hash = '#/recheck/{sent['recheck']}'")
     a.wait_for_selector("fieldset.photos")
     add_photos(a, [shot], via="camera")
